@@ -1,0 +1,28 @@
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express, { type Express } from 'express';
+import type { ApiDeps } from './deps.ts';
+import { healthRoutes } from './http/health.ts';
+import { appRouter } from './router.ts';
+import { createContextFromRequest } from './trpc/context.ts';
+
+/** A batch of 500 events at the 16 KiB metadata limit, with room for the envelope. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(healthRoutes(deps));
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      maxBodySize: MAX_BODY_BYTES,
+      createContext: ({ req }) => createContextFromRequest(deps, req),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') deps.log.error('procedure failed', { path, error: error.message, cause: String(error.cause) });
+      },
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,19 @@
+import { TRPCError } from '@trpc/server';
+
+/** Not found, never forbidden, for another tenant's things: existence must not leak. */
+export function notFound(what: string, id: string): TRPCError {
+  return new TRPCError({ code: 'NOT_FOUND', message: `${what} ${id} not found` });
+}
+
+export function forbidden(message: string): TRPCError {
+  return new TRPCError({ code: 'FORBIDDEN', message });
+}
+
+export function badRequest(message: string): TRPCError {
+  return new TRPCError({ code: 'BAD_REQUEST', message });
+}
+
+/** A bad field: the message starts with the field's path, as the input validation errors do. */
+export function invalidField(path: (string | number)[], message: string): TRPCError {
+  return new TRPCError({ code: 'BAD_REQUEST', message: `${path.join('.')}: ${message}` });
+}

@@ -1,0 +1,72 @@
+import { TRPCError } from '@trpc/server';
+import { hasEntitlement, type Entitlement } from '@audit/shared';
+import { isDatabaseUnavailable, type ApiScope, type WorkspaceDoc } from '@audit/store';
+import { badRequest, forbidden, notFound } from '../errors.ts';
+import { readableIssues, t, validationIssues } from './init.ts';
+
+/**
+ * Input errors read as `field: limit` for every caller, not only over HTTP. A database outage is
+ * SERVICE_UNAVAILABLE (503), which clients retry, never a generic 500 that could be read as
+ * "maybe stored": nothing is acknowledged that was not written.
+ */
+export const translateInfrastructureErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const issues = result.error.code === 'BAD_REQUEST' ? validationIssues(result.error.cause) : null;
+  if (issues) throw new TRPCError({ code: 'BAD_REQUEST', message: readableIssues(issues), cause: result.error.cause });
+  if (isDatabaseUnavailable(result.error.cause)) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable; retry with the same idempotency key', cause: result.error.cause });
+  }
+  return result;
+});
+
+/** Any API key that is known and not revoked. */
+export const requireApiKey = t.middleware(({ ctx, next }) => {
+  const p = ctx.principal;
+  if (!p || p.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
+  return next({ ctx: { key: p } });
+});
+
+export const requireAdmin = t.middleware(({ ctx, next }) => {
+  if (ctx.principal?.kind !== 'admin') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the admin token is required' });
+  return next({ ctx: { admin: true as const } });
+});
+
+export function requireScope(scope: ApiScope) {
+  return t.middleware(({ ctx, next }) => {
+    const p = ctx.principal;
+    if (p?.kind === 'key' && !p.scopes.includes(scope)) throw forbidden(`this API key lacks the "${scope}" scope`);
+    return next();
+  });
+}
+
+/**
+ * Settles which workspace a call acts on. A workspace key acts on its own (naming another one is
+ * "not found"); an organization key must name one of its organization's workspaces.
+ */
+export const resolveWorkspace = t.middleware(async ({ ctx, input, next }) => {
+  const p = ctx.principal;
+  if (!p || p.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required' });
+  const asked = (input as { workspaceId?: string } | undefined)?.workspaceId;
+  let workspace: WorkspaceDoc | null;
+  if (p.workspaceId !== null) {
+    if (asked !== undefined && asked !== p.workspaceId) throw notFound('workspace', asked);
+    workspace = await ctx.deps.store.workspaces.findById(p.workspaceId);
+  } else {
+    if (asked === undefined) throw badRequest('workspaceId: required when calling with an organization key');
+    workspace = await ctx.deps.store.workspaces.findInOrganization(p.organizationId, asked);
+  }
+  if (!workspace) throw notFound('workspace', asked ?? p.workspaceId ?? '');
+  return next({ ctx: { workspace } });
+});
+
+export function requireEntitlement(entitlement: Entitlement, feature: string) {
+  return t.middleware(({ ctx, next }) => {
+    const ws = (ctx as { workspace?: WorkspaceDoc }).workspace;
+    if (!ws) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'entitlement checked before the workspace was resolved' });
+    if (!hasEntitlement(ws.plan, entitlement)) {
+      throw forbidden(`${feature} requires the Enterprise plan; workspace ${ws._id} is on the ${ws.plan} plan`);
+    }
+    return next();
+  });
+}

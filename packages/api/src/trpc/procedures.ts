@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { idSchema } from '@audit/shared';
+import { t } from './init.ts';
+import { translateInfrastructureErrors, requireAdmin, requireApiKey, requireEntitlement, resolveWorkspace } from './middlewares.ts';
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(translateInfrastructureErrors);
+export const adminProcedure = publicProcedure.use(requireAdmin);
+export const authenticatedProcedure = publicProcedure.use(requireApiKey);
+
+/** Every input of a workspace-scoped procedure may name the workspace (organization keys must). */
+export const WorkspaceRefSchema = z.object({ workspaceId: idSchema('workspace').optional() });
+
+export const workspaceProcedure = authenticatedProcedure.input(WorkspaceRefSchema).use(resolveWorkspace);
+export const enterpriseProcedure = workspaceProcedure.use(requireEntitlement('viewer', 'reading the audit log'));

@@ -1,0 +1,4 @@
+export * from './paths.ts';
+export * from './process.ts';
+export * from './servers.ts';
+export * from './tools.ts';

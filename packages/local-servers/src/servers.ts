@@ -1,0 +1,49 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SEARCH_ATTRIBUTES } from '@audit/shared/temporal-names';
+import { spawnLogged, waitForTcp, type ManagedProcess } from './process.ts';
+import type { Tools } from './tools.ts';
+
+export interface TemporalDevOptions {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  /** Without a file the state lives in memory (tests); with one it survives restarts. */
+  persist: boolean;
+}
+
+export interface RunningServer extends ManagedProcess {
+  address: string;
+}
+
+export async function startTemporalDev(tools: Tools, o: TemporalDevOptions): Promise<RunningServer> {
+  await mkdir(o.dataDir, { recursive: true });
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort), '--log-level', 'warn'];
+  if (o.persist) args.push('--db-filename', join(o.dataDir, 'temporal.db'));
+  for (const name of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=Keyword`);
+  const proc = spawnLogged('temporal', tools.temporal, args, join(o.dataDir, 'temporal.log'));
+  await waitForTcp('127.0.0.1', o.port, 60_000, proc.child);
+  return { ...proc, address: `127.0.0.1:${o.port}` };
+}
+
+export interface FerretDbOptions {
+  dataDir: string;
+  port: number;
+}
+
+export async function startFerretDb(tools: Tools, o: FerretDbOptions): Promise<RunningServer> {
+  const dbDir = join(o.dataDir, 'ferretdb');
+  await mkdir(dbDir, { recursive: true });
+  const args = [
+    '--handler=sqlite',
+    `--sqlite-url=file:${dbDir}/`,
+    `--listen-addr=127.0.0.1:${o.port}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    `--state-dir=${dbDir}`,
+    '--log-level=warn',
+  ];
+  const proc = spawnLogged('ferretdb', tools.ferretdb, args, join(o.dataDir, 'ferretdb.log'));
+  await waitForTcp('127.0.0.1', o.port, 30_000, proc.child);
+  return { ...proc, address: `mongodb://127.0.0.1:${o.port}/` };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+/**
+ * Everything the processes read from the environment. Parsing is pure (the env is an argument);
+ * each process calls it once at start-up and stops with the offending variable named.
+ */
+export const ConfigSchema = z.object({
+  PORT: port.default(3000),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URI' }),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'must be 1-63 letters, digits, _ or -' }).default('audit_log'),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'must be host:port' }),
+  TEMPORAL_NAMESPACE: z.string().min(1).max(255).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).max(200).default('audit-log'),
+  ADMIN_TOKEN: z.string().min(24, { message: 'must be at least 24 characters' }).max(512),
+  PUBLIC_BASE_URL: z.url({ message: 'must be an absolute URL' }).optional(),
+  /** Local development only: lets webhooks reach http:// and private addresses. */
+  WEBHOOK_ALLOW_PRIVATE: flag,
+  /** Comma-separated delays between delivery attempts, e.g. `0,5s,5m,30m,2h`. */
+  WEBHOOK_RETRY_SCHEDULE: z.string().max(500).optional(),
+  /** 32 bytes, base64: encrypts webhook header values and signing secrets at rest. */
+  SECRET_ENCRYPTION_KEY: z.string().optional(),
+  /** Events per delete statement in the retention purge. */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Pause between purge batches, leaving the database room for the API's reads. */
+  RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(20),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { PUBLIC_BASE_URL: string };
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = result.data;
+  return { ...cfg, PUBLIC_BASE_URL: (cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '') };
+}

@@ -1,0 +1,23 @@
+/** Every bound on input, in one place, so that errors and docs quote the same numbers. */
+export const LIMITS = {
+  metadataBytes: 16 * 1024,
+  metadataDepth: 8,
+  metadataKeysPerObject: 100,
+  metadataKeyLength: 128,
+  metadataArrayItems: 1000,
+  actorId: 256,
+  actorName: 256,
+  email: 320,
+  targetType: 64,
+  targetId: 256,
+  targetName: 256,
+  description: 2000,
+  idempotencyKey: 255,
+  ip: 64,
+  userAgent: 512,
+  requestId: 128,
+  name: 200,
+  futureSkewMs: 5 * 60 * 1000,
+  batchSize: 500,
+  pageSize: 100,
+} as const;

@@ -1,0 +1,26 @@
+/**
+ * Task queues, workflow ids, schedule ids and search attributes: the names the API, the worker and
+ * operators share. Deterministic ids are what make a repeated start a no-op.
+ */
+export const DEFAULT_TASK_QUEUE = 'audit-log';
+
+export const SCHEDULE_IDS = {
+  retentionPurge: 'audit-retention-purge-daily',
+  dispatchReconciler: 'audit-dispatch-reconciler',
+} as const;
+
+export const workflowIds = {
+  delivery: (eventId: string, webhookId: string) => `deliver:${eventId}:${webhookId}`,
+  manualDelivery: (deliveryId: string) => `redeliver:${deliveryId}`,
+  retentionRun: (runId: string) => `retention:${runId}`,
+  /** One lock id for every purge, so two can never run together. */
+  retentionLock: () => 'retention:purge',
+  reconcile: () => 'dispatch-reconciler',
+};
+
+/** Custom search attributes, registered on the dev server and listed in the README for clusters. */
+export const SEARCH_ATTRIBUTES = {
+  eventId: 'AuditEventId',
+  workspaceId: 'AuditWorkspaceId',
+  webhookId: 'AuditWebhookId',
+} as const;

@@ -1,0 +1,56 @@
+import type { Category, Plan } from '@audit/shared';
+
+/** Stored shapes. Enums are strings, times are BSON dates, ids are the prefixed ULIDs. */
+export interface EventDoc {
+  _id: string;
+  workspaceId: string;
+  organizationId: string;
+  seq: number;
+  category: Category;
+  action: string;
+  actor: { type: string; id: string; name?: string; email?: string };
+  target: { type: string; id: string; name?: string } | null;
+  description: string | null;
+  metadata: Record<string, unknown>;
+  occurredAt: Date;
+  recordedAt: Date;
+  context: { ip?: string; userAgent?: string; requestId?: string };
+  idempotencyKey: string | null;
+  /** Always set (the caller's key, or `auto:<id>`) so one unique index works without partial indexes. */
+  idem: string;
+  /** Lower-cased search words, written once with the event. */
+  tokens: string[];
+}
+
+export interface OrganizationDoc {
+  _id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface WorkspaceDoc {
+  _id: string;
+  organizationId: string;
+  name: string;
+  plan: Plan;
+  /** Last `seq` handed out; incremented before events are inserted. */
+  eventSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ApiScope = 'events:write' | 'events:read' | 'webhooks:manage';
+
+export interface ApiKeyDoc {
+  _id: string;
+  /** SHA-256 of the whole key: keys are 256 random bits, so a fast hash is enough. */
+  hash: string;
+  /** The first characters, so people can tell keys apart without the secret. */
+  hint: string;
+  organizationId: string;
+  /** Null for an organization-wide key. */
+  workspaceId: string | null;
+  scopes: ApiScope[];
+  createdAt: Date;
+  revokedAt: Date | null;
+}

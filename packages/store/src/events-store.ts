@@ -1,0 +1,132 @@
+import type { Collection, Db, Filter } from 'mongodb';
+import type { EventDoc, WorkspaceDoc } from './documents.ts';
+import { isDuplicateKey } from './mongo.ts';
+
+/** An event ready to insert, without its `seq`, which the store assigns. */
+export type NewEvent = Omit<EventDoc, 'seq'>;
+
+export interface ListQuery {
+  limit: number;
+  /** Keyset position: only events strictly older than this `(recordedAt, id)`. */
+  before?: { recordedAt: Date; id: string } | undefined;
+  /** Extra conditions (search, categories, time range), built by the caller from a parsed query. */
+  filter?: Filter<EventDoc> | undefined;
+}
+
+/**
+ * The audit log itself. Append-only by construction: there is insert and read, and the single
+ * delete is the retention purge's, bounded by a cut-off the caller computed from the plan table.
+ */
+export class EventsStore {
+  readonly col: Collection<EventDoc>;
+  private readonly workspaces: Collection<WorkspaceDoc>;
+
+  constructor(db: Db) {
+    this.col = db.collection<EventDoc>('events');
+    this.workspaces = db.collection<WorkspaceDoc>('workspaces');
+  }
+
+  /**
+   * Inserts events of one workspace, in order. Events whose idempotency key is already stored
+   * (before, earlier in this batch, or by a concurrent retry) come back as the stored event.
+   */
+  async insertForWorkspace(workspaceId: string, events: NewEvent[]): Promise<{ event: EventDoc; created: boolean }[]> {
+    const keyed = events.filter((e) => e.idempotencyKey !== null).map((e) => e.idem);
+    const existing = new Map<string, EventDoc>();
+    if (keyed.length > 0) {
+      for (const doc of await this.col.find({ workspaceId, idem: { $in: keyed } }).toArray()) existing.set(doc.idem, doc);
+    }
+    const fresh: NewEvent[] = [];
+    const seen = new Set<string>();
+    for (const e of events) {
+      if (existing.has(e.idem) || seen.has(e.idem)) continue;
+      seen.add(e.idem);
+      fresh.push(e);
+    }
+    const inserted = new Map<string, EventDoc>();
+    if (fresh.length > 0) {
+      const last = await this.takeSeq(workspaceId, fresh.length);
+      const docs: EventDoc[] = fresh.map((e, i) => ({ ...e, seq: last - fresh.length + 1 + i }));
+      const lost = await this.insertMany(docs);
+      for (const d of docs) if (!lost.has(d.idem)) inserted.set(d.idem, d);
+      if (lost.size > 0) {
+        for (const doc of await this.col.find({ workspaceId, idem: { $in: [...lost] } }).toArray()) existing.set(doc.idem, doc);
+      }
+    }
+    return events.map((e) => {
+      const mine = inserted.get(e.idem);
+      if (mine && mine._id === e._id) return { event: mine, created: true };
+      const found = existing.get(e.idem) ?? mine;
+      if (!found) throw new Error(`event with idempotency key ${e.idem} was neither inserted nor found`);
+      return { event: found, created: false };
+    });
+  }
+
+  /** Returns the idem keys that lost a race to a concurrent insert; anything else is thrown. */
+  private async insertMany(docs: EventDoc[]): Promise<Set<string>> {
+    try {
+      await this.col.insertMany(docs, { ordered: false });
+      return new Set();
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+      const list = Array.isArray(writeErrors) ? (writeErrors as { index: number; code: number }[]) : [];
+      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw err;
+      return new Set(list.map((w) => docs[w.index]!.idem));
+    }
+  }
+
+  /** Reserves `n` sequence numbers and returns the last one. */
+  private async takeSeq(workspaceId: string, n: number): Promise<number> {
+    const ws = await this.workspaces.findOneAndUpdate(
+      { _id: workspaceId },
+      { $inc: { eventSeq: n } },
+      { returnDocument: 'after' },
+    );
+    if (!ws) throw new Error(`workspace ${workspaceId} does not exist`);
+    return ws.eventSeq;
+  }
+
+  findForWorkspace(workspaceId: string, id: string): Promise<EventDoc | null> {
+    return this.col.findOne({ _id: id, workspaceId });
+  }
+
+  /** Newest first over the given workspaces; the caller has already checked they are the tenant's. */
+  listForWorkspaces(workspaceIds: string[], q: ListQuery): Promise<EventDoc[]> {
+    const and: Filter<EventDoc>[] = [{ workspaceId: workspaceIds.length === 1 ? workspaceIds[0]! : { $in: workspaceIds } }];
+    if (q.before) {
+      and.push({ $or: [{ recordedAt: { $lt: q.before.recordedAt } }, { recordedAt: q.before.recordedAt, _id: { $lt: q.before.id } }] });
+    }
+    if (q.filter) and.push(q.filter);
+    return this.col
+      .find(and.length === 1 ? and[0]! : { $and: and })
+      .sort({ recordedAt: -1, _id: -1 })
+      .limit(q.limit)
+      .toArray();
+  }
+
+  countForWorkspace(workspaceId: string): Promise<number> {
+    return this.col.countDocuments({ workspaceId });
+  }
+
+  oldestForWorkspace(workspaceId: string): Promise<EventDoc | null> {
+    return this.col.find({ workspaceId }).sort({ recordedAt: 1, _id: 1 }).limit(1).next();
+  }
+
+  /**
+   * The retention purge's delete: at most `limit` events of one workspace recorded before
+   * `cutoff`, oldest first. Returns the ids it looked at (so dependent records can follow) and
+   * how many this call removed (a retry after a crash counts only what it removed itself).
+   */
+  async deleteExpiredBatch(workspaceId: string, cutoff: Date, limit: number): Promise<{ ids: string[]; deleted: number }> {
+    const ids = (
+      await this.col
+        .find({ workspaceId, recordedAt: { $lt: cutoff } }, { projection: { _id: 1 } })
+        .sort({ recordedAt: 1, _id: 1 })
+        .limit(limit)
+        .toArray()
+    ).map((d) => d._id);
+    if (ids.length === 0) return { ids, deleted: 0 };
+    const res = await this.col.deleteMany({ workspaceId, _id: { $in: ids }, recordedAt: { $lt: cutoff } });
+    return { ids, deleted: res.deletedCount };
+  }
+}

@@ -1,0 +1,46 @@
+import type { Db, IndexDescription } from 'mongodb';
+
+/**
+ * Every index, named, with the query it serves. `createIndexes` with the same spec is a no-op,
+ * so this runs at every start. Only plain, compound, unique and multikey indexes: FerretDB has
+ * no partial, TTL or text indexes, and the design must run on both.
+ */
+export const INDEXES: Record<string, IndexDescription[]> = {
+  events: [
+    // events.list and the retention purge: one workspace (or an $in of an organization's), newest
+    // first with the (recordedAt, _id) keyset; the purge walks the same index oldest first.
+    { key: { workspaceId: 1, recordedAt: -1, _id: -1 }, name: 'workspace_recorded' },
+    // Idempotent record: one event per workspace and key, also under concurrent retries.
+    { key: { workspaceId: 1, idem: 1 }, name: 'workspace_idem_unique', unique: true },
+    // Search: every word of `q` is an equality or anchored-prefix match on this multikey index.
+    { key: { workspaceId: 1, tokens: 1, recordedAt: -1 }, name: 'workspace_tokens_recorded' },
+    // Category filter without words.
+    { key: { workspaceId: 1, category: 1, recordedAt: -1 }, name: 'workspace_category_recorded' },
+  ],
+  workspaces: [
+    // Organization scope and the admin listing of an organization's workspaces.
+    { key: { organizationId: 1, _id: 1 }, name: 'organization_workspaces' },
+    // The retention purge walks workspaces plan by plan.
+    { key: { plan: 1, _id: 1 }, name: 'plan_workspaces' },
+  ],
+  // The purge removes an event's delivery records with it.
+  deliveries: [{ key: { workspaceId: 1, eventId: 1 }, name: 'workspace_event' }],
+  delivery_attempts: [{ key: { workspaceId: 1, eventId: 1 }, name: 'workspace_event' }],
+  retention_runs: [
+    // `lastPurgeAt` in retention.status, and the report clean-up.
+    { key: { status: 1, finishedAt: -1 }, name: 'status_finished' },
+    { key: { startedAt: 1 }, name: 'started' },
+  ],
+  api_keys: [
+    // Authentication looks a key up by its hash on every request.
+    { key: { hash: 1 }, name: 'hash_unique', unique: true },
+  ],
+};
+
+export async function ensureIndexes(db: Db, extra: Record<string, IndexDescription[]> = {}): Promise<void> {
+  const all: Record<string, IndexDescription[]> = { ...INDEXES };
+  for (const [name, specs] of Object.entries(extra)) all[name] = [...(all[name] ?? []), ...specs];
+  for (const [collection, specs] of Object.entries(all)) {
+    await db.collection(collection).createIndexes(specs);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './provided-keys.ts';
+export * from './support.ts';

@@ -1,0 +1,38 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '@audit/shared';
+import type { Store } from '@audit/store';
+import { createActivities, WORKFLOWS_PATH, type RetentionPacing } from '@audit/workflows';
+
+export interface WorkerDeps {
+  config: Config;
+  store: Store;
+  connection: NativeConnection;
+  clock?: () => Date;
+  /** Tests pass code bundled once per run; the service bundles from source at start. */
+  workflowBundle?: { codePath: string };
+  retentionPacing?: Partial<RetentionPacing>;
+}
+
+export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {
+  const clock = deps.clock ?? (() => new Date());
+  const activities = createActivities({
+    store: deps.store,
+    clock,
+    retentionPacing: {
+      batchSize: deps.config.RETENTION_BATCH_SIZE,
+      pauseMs: deps.config.RETENTION_BATCH_PAUSE_MS,
+      batchesPerSlice: 50,
+      ...deps.retentionPacing,
+    },
+  });
+  const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = deps.workflowBundle
+    ? { workflowBundle: deps.workflowBundle }
+    : { workflowsPath: WORKFLOWS_PATH };
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.config.TEMPORAL_NAMESPACE,
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    activities,
+    ...code,
+  });
+}

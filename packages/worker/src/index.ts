@@ -1,0 +1,2 @@
+export * from './create-worker.ts';
+export * from './schedules.ts';

@@ -1,0 +1,50 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { PURGE_HOUR_UTC, SCHEDULE_IDS } from '@audit/shared';
+
+export interface ScheduleDefinition {
+  scheduleId: string;
+  spec: ScheduleOptions['spec'];
+  action: ScheduleOptions['action'];
+  policies: NonNullable<ScheduleOptions['policies']>;
+  note: string;
+}
+
+/**
+ * Creates the Schedule, or brings an existing one to this definition: running it twice, or
+ * after the definition changed, leaves exactly one Schedule with the current spec and action.
+ */
+export async function ensureSchedule(client: Client, def: ScheduleDefinition): Promise<'created' | 'updated'> {
+  try {
+    await client.schedule.create({
+      scheduleId: def.scheduleId,
+      spec: def.spec,
+      action: def.action,
+      policies: def.policies,
+      state: { note: def.note },
+      memo: { description: def.note },
+    });
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+  await client.schedule.getHandle(def.scheduleId).update((prev) => ({
+    ...prev,
+    spec: def.spec,
+    action: def.action,
+    policies: { ...prev.policies, ...def.policies },
+    state: { ...prev.state, note: def.note },
+  }));
+  return 'updated';
+}
+
+export function retentionScheduleDefinition(taskQueue: string, hourUtc: number = PURGE_HOUR_UTC, scheduleId: string = SCHEDULE_IDS.retentionPurge): ScheduleDefinition {
+  const hh = String(hourUtc).padStart(2, '0');
+  return {
+    scheduleId,
+    spec: { calendars: [{ hour: hourUtc, minute: 0, second: 0, comment: `daily at ${hh}:00 UTC` }], timezone: 'UTC' },
+    action: { type: 'startWorkflow', workflowType: 'scheduledRetentionPurge', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    // A purge missed by an outage of up to six hours still runs when the server returns.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+    note: `Daily retention purge at ${hh}:00 UTC: deletes audit events older than each workspace's plan retention (Enterprise 365 days, other plans 30).`,
+  };
+}

@@ -1,0 +1,93 @@
+import { heartbeat, Context } from '@temporalio/activity';
+import { cutoffsByPlan, retentionCutoff } from '@audit/shared';
+import { RETENTION_REPORT_DAYS, type Store } from '@audit/store';
+
+export interface RetentionPacing {
+  /** Events deleted per statement: small enough to keep each delete short. */
+  batchSize: number;
+  /** Pause between batches, so the purge leaves room for the API's reads. */
+  pauseMs: number;
+  /** Batches per activity call; the workflow loops, so a crash loses at most one slice. */
+  batchesPerSlice: number;
+}
+
+export const DEFAULT_PACING: RetentionPacing = { batchSize: 1000, pauseMs: 20, batchesPerSlice: 50 };
+
+export interface RetentionDeps {
+  store: Store;
+  clock: () => Date;
+  pacing: RetentionPacing;
+}
+
+export interface OpenRunInput {
+  runId: string;
+  workflowId: string;
+  trigger: 'schedule' | 'manual';
+  asOf: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export function createRetentionActivities(deps: RetentionDeps) {
+  const { store } = deps;
+  return {
+    async openRetentionRun(input: OpenRunInput): Promise<void> {
+      const asOf = new Date(input.asOf);
+      await store.retentionRuns.open({
+        _id: input.runId,
+        workflowId: input.workflowId,
+        trigger: input.trigger,
+        asOf,
+        cutoffs: cutoffsByPlan(asOf),
+        status: 'running',
+        startedAt: deps.clock(),
+        finishedAt: null,
+        totalDeleted: 0,
+        deletedByWorkspace: {},
+        error: null,
+      });
+    },
+
+    /** Workspace ids in id order after `afterId`: the workflow's resumable position. */
+    async listWorkspaceIds(input: { afterId: string | null; limit: number }): Promise<string[]> {
+      const page = await store.workspaces.pageByPlan(['enterprise', 'team', 'free'], input.afterId, input.limit);
+      return page.map((w) => w._id);
+    },
+
+    /**
+     * Deletes one slice of a workspace's expired events. The cut-off comes from the workspace's
+     * plan as it is now, so a downgrade counts from the next purge on. Deleting is by
+     * `recordedAt < cutoff`, so a retried slice cannot remove anything it should not.
+     */
+    async purgeWorkspaceSlice(input: { runId: string; workspaceId: string; asOf: string }): Promise<{ deleted: number; done: boolean }> {
+      const ws = await store.workspaces.findById(input.workspaceId);
+      if (!ws) return { deleted: 0, done: true };
+      const cutoff = retentionCutoff(ws.plan, new Date(input.asOf));
+      const { batchSize, pauseMs, batchesPerSlice } = deps.pacing;
+      let deleted = 0;
+      for (let i = 0; i < batchesPerSlice; i++) {
+        const ids = await store.events.deleteExpiredBatch(ws._id, cutoff, batchSize);
+        await store.purgeDependents(ws._id, ids.ids);
+        deleted += ids.deleted;
+        await store.retentionRuns.addDeleted(input.runId, ws._id, ids.deleted);
+        heartbeat({ workspaceId: ws._id, deleted });
+        if (ids.ids.length < batchSize) return { deleted, done: true };
+        if (pauseMs > 0) await sleepUnlessCancelled(pauseMs);
+      }
+      return { deleted, done: false };
+    },
+
+    async closeRetentionRun(input: { runId: string; error?: string }): Promise<void> {
+      const now = deps.clock();
+      await store.retentionRuns.finish(input.runId, input.error ? 'failed' : 'completed', now, input.error ?? null);
+      await store.retentionRuns.deleteReportsBefore(new Date(now.getTime() - RETENTION_REPORT_DAYS * DAY_MS));
+    },
+  };
+}
+
+function sleepUnlessCancelled(ms: number): Promise<void> {
+  const ctx = Context.current();
+  return ctx.sleep(ms);
+}
+
+export type RetentionActivities = ReturnType<typeof createRetentionActivities>;

@@ -1,0 +1,77 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { continueAsNew, executeChild, proxyActivities, workflowInfo, ApplicationFailure } from '@temporalio/workflow';
+import { newIdWith } from '@audit/shared/ids';
+import { workflowIds } from '@audit/shared/temporal-names';
+import type { RetentionActivities } from './retention-activities.ts';
+
+const acts = proxyActivities<RetentionActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 20 },
+});
+
+export interface RetentionPurgeInput {
+  runId: string;
+  /** ISO instant: an event is expired when recorded before asOf minus its plan's retention. */
+  asOf: string;
+  trigger: 'schedule' | 'manual';
+  /** Where a continued run resumes: the last workspace fully purged. */
+  afterWorkspaceId?: string | null;
+}
+
+const WORKSPACE_PAGE = 100;
+const MAX_HISTORY = 5_000;
+
+/**
+ * One purge of every workspace. Always runs under the single workflow id `retention:purge`, so
+ * two purges never overlap; long runs continue as new with their position.
+ */
+export async function retentionPurge(input: RetentionPurgeInput): Promise<{ runId: string }> {
+  if (input.afterWorkspaceId === undefined) {
+    await acts.openRetentionRun({ runId: input.runId, workflowId: workflowInfo().workflowId, trigger: input.trigger, asOf: input.asOf });
+  }
+  let after = input.afterWorkspaceId ?? null;
+  try {
+    for (;;) {
+      const ids = await acts.listWorkspaceIds({ afterId: after, limit: WORKSPACE_PAGE });
+      for (const workspaceId of ids) {
+        for (let done = false; !done; ) {
+          ({ done } = await acts.purgeWorkspaceSlice({ runId: input.runId, workspaceId, asOf: input.asOf }));
+        }
+        after = workspaceId;
+      }
+      if (ids.length < WORKSPACE_PAGE) break;
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY) {
+        await continueAsNew<typeof retentionPurge>({ ...input, afterWorkspaceId: after });
+      }
+    }
+  } catch (err) {
+    await acts.closeRetentionRun({ runId: input.runId, error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+  await acts.closeRetentionRun({ runId: input.runId });
+  return { runId: input.runId };
+}
+
+/**
+ * What the daily Schedule starts: purges as of the scheduled time (not the start time, which a
+ * catch-up after an outage delays) through the same single-id purge as manual runs.
+ */
+export async function scheduledRetentionPurge(): Promise<{ runId: string | null }> {
+  const info = workflowInfo();
+  const scheduled = info.searchAttributes?.['TemporalScheduledStartTime']?.[0];
+  const asOf = scheduled instanceof Date ? scheduled : scheduled ? new Date(String(scheduled)) : new Date(info.runStartTime);
+  const runId = newIdWith('retentionRun', Date.now(), Math.random);
+  try {
+    await executeChild(retentionPurge, {
+      workflowId: workflowIds.retentionLock(),
+      args: [{ runId, asOf: asOf.toISOString(), trigger: 'schedule' }],
+      parentClosePolicy: 'ABANDON',
+    });
+    return { runId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: null };
+    throw err instanceof Error ? err : ApplicationFailure.nonRetryable(String(err));
+  }
+}

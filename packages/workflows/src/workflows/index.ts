@@ -1,0 +1,1 @@
+export { retentionPurge, scheduledRetentionPurge } from '../retention/retention-workflow.ts';
