@@ -27,8 +27,8 @@ export const CATEGORIES = Object.keys(CATALOGUE) as Category[];
 export const CategorySchema = z.enum(CATEGORIES as [Category, ...Category[]]);
 
 export function isCatalogued(category: string, action: string): boolean {
-  const actions: readonly string[] | undefined = (CATALOGUE as Record<string, readonly string[]>)[category];
-  return actions !== undefined && actions.includes(action);
+  if (!Object.hasOwn(CATALOGUE, category)) return false;
+  return (CATALOGUE as Record<string, readonly string[]>)[category]!.includes(action);
 }
 
 /** Every `category.action` pair, in catalogue order. */

@@ -58,7 +58,7 @@ export const RecordEventFields = {
 /** Refuses a category/action pair outside the catalogue, naming the actions that exist. */
 export function checkCatalogue(e: { category: string; action: string }, ctx: z.RefinementCtx): void {
   if (!isCatalogued(e.category, e.action)) {
-    const known = CATALOGUE[e.category as Category]?.join(', ') ?? '';
+    const known = Object.hasOwn(CATALOGUE, e.category) ? CATALOGUE[e.category as Category].join(', ') : '';
     ctx.addIssue({ code: 'custom', path: ['action'], message: `"${e.action}" is not an action of category "${e.category}" (known: ${known})` });
   }
 }

@@ -8,3 +8,4 @@ export * from './plans.ts';
 export * from './search-tokens.ts';
 export * from './temporal-names.ts';
 export * from './retention.ts';
+export * from './search/index.ts';

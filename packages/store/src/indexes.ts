@@ -12,10 +12,12 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { workspaceId: 1, recordedAt: -1, _id: -1 }, name: 'workspace_recorded' },
     // Idempotent record: one event per workspace and key, also under concurrent retries.
     { key: { workspaceId: 1, idem: 1 }, name: 'workspace_idem_unique', unique: true },
-    // Search: every word of `q` is an equality or anchored-prefix match on this multikey index.
-    { key: { workspaceId: 1, tokens: 1, recordedAt: -1 }, name: 'workspace_tokens_recorded' },
-    // Category filter without words.
-    { key: { workspaceId: 1, category: 1, recordedAt: -1 }, name: 'workspace_category_recorded' },
+    // Search: a word of `q` (or an actor:/target: value, stored as `actor:word`) is an equality or
+    // anchored-prefix match here; `_id` ends the key so an equality match already comes in
+    // keyset order. New names, because an existing index cannot change its key in place.
+    { key: { workspaceId: 1, tokens: 1, recordedAt: -1, _id: -1 }, name: 'workspace_tokens_keyset' },
+    // Category filter, `category:` and `action:` without words.
+    { key: { workspaceId: 1, category: 1, recordedAt: -1, _id: -1 }, name: 'workspace_category_keyset' },
   ],
   workspaces: [
     // Organization scope and the admin listing of an organization's workspaces.
@@ -41,6 +43,8 @@ export async function ensureIndexes(db: Db, extra: Record<string, IndexDescripti
   const all: Record<string, IndexDescription[]> = { ...INDEXES };
   for (const [name, specs] of Object.entries(extra)) all[name] = [...(all[name] ?? []), ...specs];
   for (const [collection, specs] of Object.entries(all)) {
-    await db.collection(collection).createIndexes(specs);
+    // One index per command: FerretDB 1.24 panics on a multi-index createIndexes whose indexes
+    // already exist (every start after the first).
+    for (const spec of specs) await db.collection(collection).createIndexes([spec]);
   }
 }

@@ -6,6 +6,15 @@ import { connectMongo, type Mongo } from './mongo.ts';
 /** Connects, makes sure every index exists, and returns the store with a way to close it. */
 export async function openStore(uri: string, dbName: string, extraIndexes?: Record<string, IndexDescription[]>): Promise<{ store: Store; mongo: Mongo }> {
   const mongo = await connectMongo(uri, dbName);
-  await ensureIndexes(mongo.db, extraIndexes);
+  // Another process may be creating the same collections right now; a second pass settles it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureIndexes(mongo.db, extraIndexes);
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
   return { store: createStore(mongo.db), mongo };
 }

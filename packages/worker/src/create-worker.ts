@@ -11,6 +11,8 @@ export interface WorkerDeps {
   /** Tests pass code bundled once per run; the service bundles from source at start. */
   workflowBundle?: { codePath: string };
   retentionPacing?: Partial<RetentionPacing>;
+  /** Interceptors and tuning, e.g. fault injection in the drills. */
+  workerOptions?: Partial<Pick<WorkerOptions, 'interceptors' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'>>;
 }
 
 export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {
@@ -34,5 +36,6 @@ export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
     activities,
     ...code,
+    ...deps.workerOptions,
   });
 }

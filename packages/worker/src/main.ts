@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { ConfigError, parseConfig } from '@audit/shared';
 import { openStore } from '@audit/store';
 import { createAuditWorker } from './create-worker.ts';
@@ -21,6 +21,8 @@ async function connectWithRetry(address: string): Promise<NativeConnection> {
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
+  // The SDK's INFO lines (bundle statistics, state changes) drown the service's own log.
+  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);
   const connection = await connectWithRetry(config.TEMPORAL_ADDRESS);
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { RecordEventInputSchema, MetadataSchema } from '@audit/shared';
+const CursorSchema = z.tuple([z.number().int().nonnegative(), z.string().max(64)]);
+console.log('cursor big', CursorSchema.safeParse([9e15, 'x']).success, new Date(9e15).getTime());
+console.log('date feb30', new Date('2026-02-30T00:00:00Z').toString());
+console.log('iso feb30', z.iso.datetime({offset:true}).safeParse('2026-02-30T00:00:00Z').success);
+console.log('iso 24h', z.iso.datetime({offset:true}).safeParse('2026-01-01T24:00:00Z').success, new Date('2026-01-01T24:00:00Z').toString());
+console.log('iso offset', z.iso.datetime({offset:true}).safeParse('2026-01-01T00:00:00+99:99').success, new Date('2026-01-01T00:00:00+99:99').toString());
+console.log('iso year', z.iso.datetime({offset:true}).safeParse('275760-09-13T00:00:00Z').success);
+const m = JSON.parse('{"__proto__": null, "a": 1}');
+const r = MetadataSchema.safeParse(m); console.log('meta proto null', r.success, r.success && Object.getPrototypeOf(r.data), r.success && Object.keys(r.data));
+const m2 = JSON.parse('{"__proto__": {"polluted": 1}}');
+const r2 = MetadataSchema.safeParse(m2); console.log('meta proto obj', r2.success, JSON.stringify(r2.error?.issues));
+const e = JSON.parse('{"category":"lock","action":"created","actor":{"type":"user","id":"u","__proto__":{"x":1}}}');
+const r3 = RecordEventInputSchema.safeParse(e); console.log('actor proto', r3.success, JSON.stringify(r3.error?.issues));
+console.log('polluted?', ({} as any).polluted, ({} as any).x);
