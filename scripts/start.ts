@@ -30,10 +30,12 @@ function runChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildPro
   child.stdout?.on('data', (c: Buffer) => say(prefix(c)));
   child.stderr?.on('data', (c: Buffer) => process.stderr.write(`${prefix(c)}\n`));
   child.on('exit', (code, signal) => {
-    if (!stopping) {
+    // A terminal's Ctrl-C reaches the children too; give our own SIGINT handler the first word.
+    setTimeout(() => {
+      if (stopping) return;
       say(`[start] ${name} exited (${signal ?? code}); stopping everything`);
       void shutdown(1);
-    }
+    }, 300);
   });
   children.push({ name, child });
   return child;

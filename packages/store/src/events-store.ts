@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db, Filter, FindCursor } from 'mongodb';
 import type { EventDoc, WorkspaceDoc } from './documents.ts';
 import { isDuplicateKey } from './mongo.ts';
 
@@ -9,6 +9,8 @@ export interface ListQuery {
   limit: number;
   /** Keyset position: only events strictly older than this `(recordedAt, id)`. */
   before?: { recordedAt: Date; id: string } | undefined;
+  /** Keyset position the other way: only strictly newer events, returned oldest first. */
+  after?: { recordedAt: Date; id: string } | undefined;
   /** Extra conditions (search, categories, time range), built by the caller from a parsed query. */
   filter?: Filter<EventDoc> | undefined;
 }
@@ -90,18 +92,25 @@ export class EventsStore {
     return this.col.findOne({ _id: id, workspaceId });
   }
 
-  /** Newest first over the given workspaces; the caller has already checked they are the tenant's. */
+  /**
+   * Newest first over the given workspaces (oldest first when paging back with `after`); the
+   * caller has already checked they are the tenant's.
+   */
   listForWorkspaces(workspaceIds: string[], q: ListQuery): Promise<EventDoc[]> {
-    const and: Filter<EventDoc>[] = [{ workspaceId: workspaceIds.length === 1 ? workspaceIds[0]! : { $in: workspaceIds } }];
-    if (q.before) {
-      and.push({ $or: [{ recordedAt: { $lt: q.before.recordedAt } }, { recordedAt: q.before.recordedAt, _id: { $lt: q.before.id } }] });
-    }
-    if (q.filter) and.push(q.filter);
+    const dir = q.after ? 1 : -1;
     return this.col
-      .find(and.length === 1 ? and[0]! : { $and: and })
-      .sort({ recordedAt: -1, _id: -1 })
+      .find(keysetFilter(workspaceIds, q))
+      .sort({ recordedAt: dir, _id: dir })
       .limit(q.limit)
       .toArray();
+  }
+
+  /**
+   * Every match, newest first, as one server cursor read in batches: the export holds one batch
+   * in memory however many events match.
+   */
+  streamForWorkspaces(workspaceIds: string[], q: Omit<ListQuery, 'limit' | 'after'>, batchSize = 1000): FindCursor<EventDoc> {
+    return this.col.find(keysetFilter(workspaceIds, q)).sort({ recordedAt: -1, _id: -1 }).batchSize(batchSize);
   }
 
   countForWorkspace(workspaceId: string): Promise<number> {
@@ -114,14 +123,14 @@ export class EventsStore {
 
   /**
    * The retention purge's delete: at most `limit` events of one workspace recorded before
-   * `cutoff`, oldest first. Returns the ids it looked at (so dependent records can follow) and
+   * `cutoff`, in no particular order (sorting buys nothing here and costs FerretDB a full
+   * in-memory sort per batch; MongoDB walks the same index either way). Returns the ids it looked at (so dependent records can follow) and
    * how many this call removed (a retry after a crash counts only what it removed itself).
    */
   async deleteExpiredBatch(workspaceId: string, cutoff: Date, limit: number): Promise<{ ids: string[]; deleted: number }> {
     const ids = (
       await this.col
         .find({ workspaceId, recordedAt: { $lt: cutoff } }, { projection: { _id: 1 } })
-        .sort({ recordedAt: 1, _id: 1 })
         .limit(limit)
         .toArray()
     ).map((d) => d._id);
@@ -129,4 +138,16 @@ export class EventsStore {
     const res = await this.col.deleteMany({ workspaceId, _id: { $in: ids }, recordedAt: { $lt: cutoff } });
     return { ids, deleted: res.deletedCount };
   }
+}
+
+function keysetFilter(workspaceIds: string[], q: Omit<ListQuery, 'limit'>): Filter<EventDoc> {
+  const and: Filter<EventDoc>[] = [{ workspaceId: workspaceIds.length === 1 ? workspaceIds[0]! : { $in: workspaceIds } }];
+  if (q.before) {
+    and.push({ $or: [{ recordedAt: { $lt: q.before.recordedAt } }, { recordedAt: q.before.recordedAt, _id: { $lt: q.before.id } }] });
+  }
+  if (q.after) {
+    and.push({ $or: [{ recordedAt: { $gt: q.after.recordedAt } }, { recordedAt: q.after.recordedAt, _id: { $gt: q.after.id } }] });
+  }
+  if (q.filter) and.push(q.filter);
+  return and.length === 1 ? and[0]! : { $and: and };
 }

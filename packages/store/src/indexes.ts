@@ -26,8 +26,25 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { plan: 1, _id: 1 }, name: 'plan_workspaces' },
   ],
   // The purge removes an event's delivery records with it.
-  deliveries: [{ key: { workspaceId: 1, eventId: 1 }, name: 'workspace_event' }],
-  delivery_attempts: [{ key: { workspaceId: 1, eventId: 1 }, name: 'workspace_event' }],
+  deliveries: [
+    { key: { workspaceId: 1, eventId: 1 }, name: 'workspace_event' },
+    // One delivery per (destination, event), however often its workflow starts.
+    { key: { workspaceId: 1, webhookId: 1, eventId: 1 }, name: 'workspace_webhook_event_unique', unique: true },
+    // webhooks.deliveries, newest first, with or without a status filter; recover's failed scan.
+    { key: { workspaceId: 1, webhookId: 1, _id: -1 }, name: 'workspace_webhook_id' },
+    { key: { workspaceId: 1, webhookId: 1, status: 1, _id: -1 }, name: 'workspace_webhook_status_id' },
+  ],
+  delivery_attempts: [
+    { key: { workspaceId: 1, eventId: 1 }, name: 'workspace_event' },
+    // A retried attempt activity rewrites its own row instead of adding one.
+    { key: { workspaceId: 1, deliveryId: 1, attempt: 1 }, name: 'workspace_delivery_attempt_unique', unique: true },
+  ],
+  webhooks: [
+    // Every record call asks for the workspace's enabled destinations.
+    { key: { workspaceId: 1, enabled: 1 }, name: 'workspace_enabled' },
+  ],
+  // The reconciler walks leftovers oldest first.
+  dispatch_outbox: [{ key: { createdAt: 1 }, name: 'created' }],
   retention_runs: [
     // `lastPurgeAt` in retention.status, and the report clean-up.
     { key: { status: 1, finishedAt: -1 }, name: 'status_finished' },

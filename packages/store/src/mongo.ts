@@ -11,6 +11,10 @@ export async function connectMongo(uri: string, dbName: string): Promise<Mongo> 
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
     appName: 'audit-log',
+    // js-bson looks field names up in this map without an own-property check, so with the
+    // driver's default `{}` an array under a metadata key like `valueOf` or `toString` comes
+    // back as raw BSON buffers. A map without a prototype has no such names.
+    fieldsAsRaw: Object.create(null) as Record<string, never>,
   });
   await client.connect();
   return { client, db: client.db(dbName), close: () => client.close() };

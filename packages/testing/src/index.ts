@@ -1,2 +1,3 @@
 export * from './provided-keys.ts';
 export * from './support.ts';
+export * from './webhook-receiver.ts';

@@ -5,9 +5,18 @@ import { appRouter, createApp, createCallerFactory, createContext, createTempora
 import { authenticate } from '@audit/api/auth';
 import { parseConfig, type Plan } from '@audit/shared';
 import { openStore, type ApiScope } from '@audit/store';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createAuditWorker, type WorkerDeps } from '@audit/worker';
 import { provided } from './provided-keys.ts';
+
+let runtimeInstalled = false;
+
+/** Once per test process: the SDK's INFO lines would bury the test output. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+}
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 const createCaller = createCallerFactory(appRouter);
@@ -82,6 +91,7 @@ export async function openTestEnv(env: Record<string, string> = {}): Promise<Tes
       return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
     },
     async startWorker(overrides = {}) {
+      installQuietRuntime();
       const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
       const worker = await createAuditWorker({ config, store, connection, workflowBundle: { codePath: provided('workflowBundlePath') }, ...overrides });
       const running = worker.run();

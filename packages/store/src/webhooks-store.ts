@@ -1,0 +1,97 @@
+import type { Collection, Db } from 'mongodb';
+
+export type WebhookFormat = 'structured' | 'binary';
+export type DisabledReason = 'manual' | 'gone' | 'failing';
+
+/** Values are AES-256-GCM ciphertexts (see @audit/shared/secret-box); hints are what may be shown. */
+export interface WebhookHeaderDoc {
+  name: string;
+  sealed: string;
+  hint: string;
+}
+
+export interface WebhookSecretDoc {
+  sealed: string;
+  hint: string;
+  createdAt: Date;
+  /** Null for the current secret; set when rotated out, after which it stops signing. */
+  expiresAt: Date | null;
+}
+
+export interface WebhookDoc {
+  _id: string;
+  workspaceId: string;
+  organizationId: string;
+  url: string;
+  description: string | null;
+  headers: WebhookHeaderDoc[];
+  /** Empty means every category. */
+  categories: string[];
+  format: WebhookFormat;
+  enabled: boolean;
+  disabledReason: DisabledReason | null;
+  disabledAt: Date | null;
+  /** Newest first. */
+  secrets: WebhookSecretDoc[];
+  /** Start of the current run of failed attempts; null after any success. */
+  failingSince: Date | null;
+  consecutiveFailures: number;
+  lastSuccessAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type WebhookChanges = Partial<Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'enabled' | 'disabledReason' | 'disabledAt' | 'secrets' | 'failingSince' | 'consecutiveFailures'>>;
+
+/** Webhook destinations. Every read and write names the workspace: another tenant's id finds nothing. */
+export class WebhooksStore {
+  readonly col: Collection<WebhookDoc>;
+  constructor(db: Db) {
+    this.col = db.collection<WebhookDoc>('webhooks');
+  }
+
+  async insert(doc: WebhookDoc): Promise<void> {
+    await this.col.insertOne(doc);
+  }
+
+  countForWorkspace(workspaceId: string): Promise<number> {
+    return this.col.countDocuments({ workspaceId });
+  }
+
+  findForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
+    return this.col.findOne({ _id: id, workspaceId });
+  }
+
+  listForWorkspace(workspaceId: string, limit: number): Promise<WebhookDoc[]> {
+    return this.col.find({ workspaceId }).sort({ _id: 1 }).limit(limit).toArray();
+  }
+
+  listEnabledForWorkspace(workspaceId: string): Promise<WebhookDoc[]> {
+    return this.col.find({ workspaceId, enabled: true }).sort({ _id: 1 }).limit(100).toArray();
+  }
+
+  /** Returns the destination as it was before the change, or null when it is not the workspace's. */
+  update(workspaceId: string, id: string, changes: WebhookChanges, now: Date): Promise<WebhookDoc | null> {
+    return this.col.findOneAndUpdate({ _id: id, workspaceId }, { $set: { ...changes, updatedAt: now } }, { returnDocument: 'before' });
+  }
+
+  deleteForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
+    return this.col.findOneAndDelete({ _id: id, workspaceId });
+  }
+
+  /** Counts a failed attempt; the result says how long the destination has been failing. */
+  async recordFailure(workspaceId: string, id: string, now: Date): Promise<WebhookDoc | null> {
+    await this.col.updateOne({ _id: id, workspaceId, failingSince: null }, { $set: { failingSince: now } });
+    return this.col.findOneAndUpdate({ _id: id, workspaceId }, { $inc: { consecutiveFailures: 1 } }, { returnDocument: 'after' });
+  }
+
+  async recordSuccess(workspaceId: string, id: string, now: Date): Promise<void> {
+    await this.col.updateOne({ _id: id, workspaceId }, { $set: { failingSince: null, consecutiveFailures: 0, lastSuccessAt: now } });
+  }
+
+  /** True only for the call that disabled it, so the audit event is recorded once. */
+  async disableIfEnabled(workspaceId: string, id: string, reason: DisabledReason, now: Date): Promise<boolean> {
+    const res = await this.col.updateOne({ _id: id, workspaceId, enabled: true }, { $set: { enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now } });
+    return res.modifiedCount === 1;
+  }
+}
