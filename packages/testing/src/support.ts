@@ -15,7 +15,11 @@ let runtimeInstalled = false;
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  } catch {
+    // Something in this process already created the runtime; its logger stays.
+  }
 }
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
