@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { continueAsNew, executeChild, proxyActivities, workflowInfo, ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, ContinueAsNew, continueAsNew, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { newIdWith } from '@audit/shared/ids';
 import { workflowIds } from '@audit/shared/temporal-names';
 import type { RetentionActivities } from './retention-activities.ts';
@@ -17,6 +17,10 @@ export interface RetentionPurgeInput {
   trigger: 'schedule' | 'manual';
   /** Where a continued run resumes: the last workspace fully purged. */
   afterWorkspaceId?: string | null;
+  /** History length after which the run continues as new (tests lower it). */
+  maxHistory?: number;
+  /** Workspaces per page of the walk (tests lower it). */
+  workspacePage?: number;
 }
 
 const WORKSPACE_PAGE = 100;
@@ -33,20 +37,23 @@ export async function retentionPurge(input: RetentionPurgeInput): Promise<{ runI
   let after = input.afterWorkspaceId ?? null;
   try {
     for (;;) {
-      const ids = await acts.listWorkspaceIds({ afterId: after, limit: WORKSPACE_PAGE });
+      const page = input.workspacePage ?? WORKSPACE_PAGE;
+      const ids = await acts.listWorkspaceIds({ afterId: after, limit: page });
       for (const workspaceId of ids) {
         for (let done = false; !done; ) {
           ({ done } = await acts.purgeWorkspaceSlice({ runId: input.runId, workspaceId, asOf: input.asOf }));
         }
         after = workspaceId;
       }
-      if (ids.length < WORKSPACE_PAGE) break;
+      if (ids.length < page) break;
       const info = workflowInfo();
-      if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY) {
+      if (info.continueAsNewSuggested || info.historyLength > (input.maxHistory ?? MAX_HISTORY)) {
         await continueAsNew<typeof retentionPurge>({ ...input, afterWorkspaceId: after });
       }
     }
   } catch (err) {
+    // Continuing as new is how a long run goes on, not a failure.
+    if (err instanceof ContinueAsNew) throw err;
     await acts.closeRetentionRun({ runId: input.runId, error: err instanceof Error ? err.message : String(err) });
     throw err;
   }

@@ -40,11 +40,11 @@ async function remainingAges(t: Tenant): Promise<number[]> {
   return [...new Set(docs.map((d) => Number(d.actor.id.slice(4))))].sort((a, b) => a - b);
 }
 
-async function purge(asOf: Date, runId = newId('retentionRun')) {
+async function purge(asOf: Date, runId = newId('retentionRun'), tuning: { maxHistory?: number; workspacePage?: number } = {}) {
   await client.workflow.execute('retentionPurge', {
     workflowId: `retention:test:${runId}`,
     taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE,
-    args: [{ runId, asOf: asOf.toISOString(), trigger: 'manual' }],
+    args: [{ runId, asOf: asOf.toISOString(), trigger: 'manual', ...tuning }],
   });
   return (await env.deps.store.retentionRuns.findById(runId))!;
 }
@@ -91,5 +91,19 @@ describe('retention purge workflow', () => {
     await purge(AS_OF);
     const left = await attempts.find({ workspaceId: t.workspaceId }).toArray();
     expect(left.map((a) => a['eventId'])).toEqual(events.filter((e) => e.actor.id === 'age-29').map((e) => e._id));
+  });
+
+  it('continues as new on long runs and still purges every workspace once', async () => {
+    const tenants = await Promise.all(Array.from({ length: 5 }, () => env.tenant('team')));
+    for (const t of tenants) await seedAged(t, [29, 31], 3);
+    const runId = newId('retentionRun');
+    const report = await purge(AS_OF, runId, { maxHistory: 15, workspacePage: 2 });
+    for (const t of tenants) expect(await remainingAges(t)).toEqual([29]);
+    expect(report.status).toBe('completed');
+    expect(Object.values(report.deletedByWorkspace).reduce((a, b) => a + b, 0)).toBe(report.totalDeleted);
+    for (const t of tenants) expect(report.deletedByWorkspace[t.workspaceId]).toBe(3);
+    let runs = 0;
+    for await (const _ of client.workflow.list({ query: `WorkflowId = 'retention:test:${runId}'` })) runs += 1;
+    expect(runs).toBeGreaterThan(1);
   });
 });
