@@ -1,6 +1,8 @@
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express } from 'express';
+import { viewerRoutes } from '@audit/viewer';
 import type { ApiDeps } from './deps.ts';
+import { exportRoutes } from './export/export-route.ts';
 import { healthRoutes } from './http/health.ts';
 import { appRouter } from './router.ts';
 import { createContextFromRequest } from './trpc/context.ts';
@@ -24,5 +26,7 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
+  app.use(exportRoutes(deps));
+  app.use(viewerRoutes());
   return app;
 }

@@ -17,3 +17,8 @@ export function badRequest(message: string): TRPCError {
 export function invalidField(path: (string | number)[], message: string): TRPCError {
   return new TRPCError({ code: 'BAD_REQUEST', message: `${path.join('.')}: ${message}` });
 }
+
+/** The database is out of reach: retryable (503), never a 500 that could read as "maybe stored". */
+export function databaseUnavailable(cause: unknown): TRPCError {
+  return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable; retry with the same idempotency key', cause });
+}

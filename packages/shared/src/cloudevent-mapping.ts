@@ -38,7 +38,7 @@ export interface AuditCloudEventData {
   recordedAt: string;
 }
 
-export interface AuditCloudEventAttributes {
+export type AuditCloudEventAttributes = {
   specversion: '1.0';
   id: string;
   type: string;
@@ -48,7 +48,7 @@ export interface AuditCloudEventAttributes {
   datacontenttype: 'application/json';
   [SEQ_EXTENSION]: string;
   data: AuditCloudEventData;
-}
+};
 
 export function cloudEventType(category: string, action: string): string {
   return `pro.atmos.${category}.${action}`;

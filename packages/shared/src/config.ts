@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRetrySchedule } from './delivery-policy.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const flag = z
@@ -22,9 +23,22 @@ export const ConfigSchema = z.object({
   /** Local development only: lets webhooks reach http:// and private addresses. */
   WEBHOOK_ALLOW_PRIVATE: flag,
   /** Comma-separated delays between delivery attempts, e.g. `0,5s,5m,30m,2h`. */
-  WEBHOOK_RETRY_SCHEDULE: z.string().max(500).optional(),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .max(500)
+    .superRefine((v, ctx) => {
+      try {
+        parseRetrySchedule(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^WEBHOOK_RETRY_SCHEDULE: /, '') });
+      }
+    })
+    .optional(),
   /** 32 bytes, base64: encrypts webhook header values and signing secrets at rest. */
-  SECRET_ENCRYPTION_KEY: z.string().optional(),
+  SECRET_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64 (e.g. openssl rand -base64 32)' })
+    .optional(),
   /** Events per delete statement in the retention purge. */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Pause between purge batches, leaving the database room for the API's reads. */

@@ -34,11 +34,17 @@ export const ContextSchema = z.strictObject({
   requestId: text(LIMITS.requestId).optional(),
 });
 
-export const MetadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-  for (const issue of checkMetadata(value, [])) {
-    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  }
-});
+/**
+ * Checked as sent: `z.record` would silently drop a `__proto__` key before the check could
+ * refuse it, and stored metadata must be exactly what the caller sent.
+ */
+export const MetadataSchema = z
+  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'must be a JSON object' })
+  .superRefine((value, ctx) => {
+    for (const issue of checkMetadata(value, [])) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z' });
 

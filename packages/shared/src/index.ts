@@ -9,3 +9,7 @@ export * from './search-tokens.ts';
 export * from './temporal-names.ts';
 export * from './retention.ts';
 export * from './search/index.ts';
+export * from './address-classifier.ts';
+export * from './cloudevent-mapping.ts';
+export * from './delivery-policy.ts';
+export * from './webhook-schema.ts';

@@ -50,7 +50,12 @@ function walk(value: unknown, path: (string | number)[], depth: number, issues: 
       issues.push({ path, message: `arrays must have at most ${LIMITS.metadataArrayItems} items (got ${value.length})` });
       return;
     }
-    value.forEach((item, i) => walk(item, [...path, i], depth + 1, issues));
+    value.forEach((item, i) => {
+      // FerretDB refuses to store an array directly inside an array; refusing it here keeps
+      // that a 400 naming the field, the same on MongoDB, rather than a failed insert.
+      if (Array.isArray(item)) issues.push({ path: [...path, i], message: 'arrays must not directly contain arrays (wrap the inner array in an object)' });
+      else walk(item, [...path, i], depth + 1, issues);
+    });
     return;
   }
   const proto = Object.getPrototypeOf(value);

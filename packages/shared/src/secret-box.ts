@@ -25,10 +25,6 @@ export function decryptSecret(key: Buffer, sealed: string, context: string): str
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
-export function isEncryptionKey(value: string): boolean {
-  return /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32;
-}
-
 export interface KeySource {
   SECRET_ENCRYPTION_KEY?: string | undefined;
   WEBHOOK_ALLOW_PRIVATE: boolean;
@@ -47,3 +43,9 @@ export function encryptionKeyFrom(cfg: KeySource): Buffer | null {
 }
 
 export const MISSING_KEY_MESSAGE = 'SECRET_ENCRYPTION_KEY is not set: webhook secrets cannot be stored encrypted (set 32 random bytes, base64)';
+
+/** Associated data for each sealed field of a webhook destination. */
+export const sealContext = {
+  signingSecret: (webhookId: string) => `webhook:${webhookId}:signing-secret`,
+  header: (webhookId: string, name: string) => `webhook:${webhookId}:header:${name.toLowerCase()}`,
+};

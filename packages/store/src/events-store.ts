@@ -5,6 +5,9 @@ import { isDuplicateKey } from './mongo.ts';
 /** An event ready to insert, without its `seq`, which the store assigns. */
 export type NewEvent = Omit<EventDoc, 'seq'>;
 
+/** Each conflict means another writer was handed the same seqs; under heavy contention a few dozen suffice. */
+const MAX_SEQ_CONFLICTS = 50;
+
 export interface ListQuery {
   limit: number;
   /** Keyset position: only events strictly older than this `(recordedAt, id)`. */
@@ -46,14 +49,23 @@ export class EventsStore {
       fresh.push(e);
     }
     const inserted = new Map<string, EventDoc>();
-    if (fresh.length > 0) {
-      const last = await this.takeSeq(workspaceId, fresh.length);
-      const docs: EventDoc[] = fresh.map((e, i) => ({ ...e, seq: last - fresh.length + 1 + i }));
-      const lost = await this.insertMany(docs);
-      for (const d of docs) if (!lost.has(d.idem)) inserted.set(d.idem, d);
-      if (lost.size > 0) {
-        for (const doc of await this.col.find({ workspaceId, idem: { $in: [...lost] } }).toArray()) existing.set(doc.idem, doc);
+    let pending = fresh;
+    for (let seqConflicts = 0; pending.length > 0; ) {
+      const last = await this.takeSeq(workspaceId, pending.length);
+      const docs: EventDoc[] = pending.map((e, i) => ({ ...e, seq: last - pending.length + 1 + i }));
+      const stoppedAt = await this.insertInOrder(docs);
+      for (const d of docs.slice(0, stoppedAt)) inserted.set(d.idem, d);
+      const rest = docs.slice(stoppedAt);
+      if (rest.length === 0) break;
+      // The first of the rest was refused for its idempotency key (a concurrent retry stored it
+      // first: return that event) or for its seq: FerretDB's $inc is not atomic, so two writers
+      // can be handed the same numbers. The unique index keeps seqs unique; the loser moves past.
+      for (const doc of await this.col.find({ workspaceId, idem: { $in: rest.map((d) => d.idem) } }).toArray()) existing.set(doc.idem, doc);
+      if (!existing.has(rest[0]!.idem)) {
+        if (++seqConflicts >= MAX_SEQ_CONFLICTS) throw new Error(`could not reserve sequence numbers in workspace ${workspaceId} after ${seqConflicts} conflicts`);
+        await this.workspaces.updateOne({ _id: workspaceId }, { $max: { eventSeq: last } });
       }
+      pending = rest.filter((d) => !existing.has(d.idem)).map(({ seq: _seq, ...e }) => e);
     }
     return events.map((e) => {
       const mine = inserted.get(e.idem);
@@ -64,16 +76,19 @@ export class EventsStore {
     });
   }
 
-  /** Returns the idem keys that lost a race to a concurrent insert; anything else is thrown. */
-  private async insertMany(docs: EventDoc[]): Promise<Set<string>> {
+  /**
+   * Inserts in order and stops at the first duplicate key, so a batch's seqs stay in its order.
+   * Returns how many were inserted; any other error is thrown.
+   */
+  private async insertInOrder(docs: EventDoc[]): Promise<number> {
     try {
-      await this.col.insertMany(docs, { ordered: false });
-      return new Set();
+      await this.col.insertMany(docs, { ordered: true });
+      return docs.length;
     } catch (err) {
       const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
       const list = Array.isArray(writeErrors) ? (writeErrors as { index: number; code: number }[]) : [];
       if (list.length === 0 || list.some((w) => w.code !== 11000)) throw err;
-      return new Set(list.map((w) => docs[w.index]!.idem));
+      return Math.min(...list.map((w) => w.index));
     }
   }
 

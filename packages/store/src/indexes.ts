@@ -12,6 +12,9 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { workspaceId: 1, recordedAt: -1, _id: -1 }, name: 'workspace_recorded' },
     // Idempotent record: one event per workspace and key, also under concurrent retries.
     { key: { workspaceId: 1, idem: 1 }, name: 'workspace_idem_unique', unique: true },
+    // One event per workspace and seq, even where $inc is not atomic (FerretDB): a writer handed
+    // numbers already used fails here and takes new ones.
+    { key: { workspaceId: 1, seq: 1 }, name: 'workspace_seq_unique', unique: true },
     // Search: a word of `q` (or an actor:/target: value, stored as `actor:word`) is an equality or
     // anchored-prefix match here; `_id` ends the key so an equality match already comes in
     // keyset order. New names, because an existing index cannot change its key in place.

@@ -24,8 +24,17 @@ export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
 
-/** Errors that mean "the database is not reachable right now": the client should retry. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name ?? '';
-  return /^Mongo(ServerSelection|Network|NetworkTimeout|PoolCleared|TopologyClosed|NotConnected)Error$/.test(name);
+const UNREACHABLE = /^Mongo(ServerSelection|Network|NetworkTimeout|PoolCleared|TopologyClosed|NotConnected)Error$/;
+/** Server codes for a server that is shutting down or restarting: ShutdownInProgress, InterruptedAtShutdown, InterruptedDueToReplStateChange. */
+const SHUTTING_DOWN = new Set([91, 11600, 11602]);
+
+/**
+ * Errors that mean "the database is not reachable right now": the client should retry. A bulk
+ * write wraps the network error that cut it short in `errorResponse`, so the chain is followed.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 4) return false;
+  const e = err as { name?: string; code?: unknown; errorResponse?: unknown; cause?: unknown };
+  if (UNREACHABLE.test(e.name ?? '') || (typeof e.code === 'number' && SHUTTING_DOWN.has(e.code))) return true;
+  return (e.errorResponse !== err && isDatabaseUnavailable(e.errorResponse, depth + 1)) || isDatabaseUnavailable(e.cause, depth + 1);
 }

@@ -1,7 +1,8 @@
+import { WorkflowClient } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '@audit/shared';
 import type { Store } from '@audit/store';
-import { createActivities, WORKFLOWS_PATH, type RetentionPacing } from '@audit/workflows';
+import { createActivities, deliverySettingsFrom, Dispatcher, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
 
 export interface WorkerDeps {
   config: Config;
@@ -11,15 +12,21 @@ export interface WorkerDeps {
   /** Tests pass code bundled once per run; the service bundles from source at start. */
   workflowBundle?: { codePath: string };
   retentionPacing?: Partial<RetentionPacing>;
+  /** Tests play a DNS resolver here (e.g. one that rebinds to a private address). */
+  webhookResolver?: Resolver;
   /** Interceptors and tuning, e.g. fault injection in the drills. */
   workerOptions?: Partial<Pick<WorkerOptions, 'interceptors' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'>>;
 }
 
 export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {
   const clock = deps.clock ?? (() => new Date());
+  // The reconciler and the delivery's own audit events start workflows through this worker's connection.
+  const client = new WorkflowClient({ connection: deps.connection, namespace: deps.config.TEMPORAL_NAMESPACE });
   const activities = createActivities({
     store: deps.store,
     clock,
+    dispatcher: new Dispatcher({ store: deps.store, client, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, clock }),
+    delivery: deliverySettingsFrom(deps.config, deps.webhookResolver),
     retentionPacing: {
       batchSize: deps.config.RETENTION_BATCH_SIZE,
       pauseMs: deps.config.RETENTION_BATCH_PAUSE_MS,

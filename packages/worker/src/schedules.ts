@@ -48,3 +48,18 @@ export function retentionScheduleDefinition(taskQueue: string, hourUtc: number =
     note: `Daily retention purge at ${hh}:00 UTC: deletes audit events older than each workspace's plan retention (Enterprise 365 days, other plans 30).`,
   };
 }
+
+/**
+ * Every 30 seconds: dispatches events whose delivery workflows could not be started when they
+ * were recorded (Temporal down). Scheduled by Temporal itself, so it runs within one interval of
+ * Temporal coming back; SKIP keeps a slow pass from piling up behind itself.
+ */
+export function reconcilerScheduleDefinition(taskQueue: string, scheduleId: string = SCHEDULE_IDS.dispatchReconciler, every = '30 seconds'): ScheduleDefinition {
+  return {
+    scheduleId,
+    spec: { intervals: [{ every }] },
+    action: { type: 'startWorkflow', workflowType: 'dispatchReconciler', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+    note: `Dispatch reconciler every ${every}: starts webhook deliveries for events recorded while Temporal was unreachable.`,
+  };
+}

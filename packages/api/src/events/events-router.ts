@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { checkCatalogue, idSchema, LIMITS, RecordEventFields } from '@audit/shared';
 import { requireScope } from '../trpc/middlewares.ts';
-import { enterpriseProcedure, router, workspaceProcedure } from '../trpc/procedures.ts';
+import { authenticatedProcedure, enterpriseProcedure, router, workspaceProcedure } from '../trpc/procedures.ts';
 import { getEvent, listEvents, recordEvents } from './events-service.ts';
+import { ListInputSchema } from './search-input.ts';
+import { prepareSearch } from './search-query.ts';
 
 const workspaceId = idSchema('workspace').optional();
 const RecordInput = z.strictObject({ ...RecordEventFields, workspaceId }).superRefine(checkCatalogue);
@@ -29,15 +31,10 @@ export const eventsRouter = router({
     return { events: results.map((r) => r.event) };
   }),
 
-  list: reader
-    .input(
-      z.strictObject({
-        workspaceId,
-        limit: z.number().int().min(1).max(LIMITS.pageSize, { message: `must be at most ${LIMITS.pageSize}` }).default(50),
-        cursor: z.string().max(200).optional(),
-      }),
-    )
-    .query(({ ctx, input }) => listEvents(ctx.deps, [ctx.workspace._id], input)),
+  list: authenticatedProcedure.input(ListInputSchema).query(async ({ ctx, input }) => {
+    const search = await prepareSearch(ctx.deps, ctx.key, input);
+    return listEvents(ctx.deps, search, input);
+  }),
 
   get: reader.input(z.strictObject({ workspaceId, id: idSchema('event') })).query(({ ctx, input }) => getEvent(ctx.deps, ctx.workspace._id, input.id)),
 });

@@ -1,9 +1,12 @@
 import { checkOccurredAt, newId, searchTokens, type AuditEvent, type RecordEventInput } from '@audit/shared';
-import type { NewEvent, WorkspaceDoc } from '@audit/store';
+import type { EventDoc, ListQuery, NewEvent, WorkspaceDoc } from '@audit/store';
 import type { ApiDeps } from '../deps.ts';
 import { invalidField, notFound } from '../errors.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, type Direction } from './cursor.ts';
 import { toAuditEvent } from './event-view.ts';
+import { dispatcherFor } from '../webhooks/dispatch.ts';
+import { summarize, toListItem, type ListItem, type WorkspaceSummary } from './list-item.ts';
+import type { PreparedSearch } from './search-query.ts';
 
 export interface RecordResult {
   event: AuditEvent;
@@ -23,7 +26,11 @@ export async function recordEvents(deps: ApiDeps, workspace: WorkspaceDoc, input
     if (problem) throw invalidField([...pathPrefix, ...(inputs.length > 1 || pathPrefix.length ? [i] : []), 'occurredAt'], problem);
     return toNewEvent(workspace, input, occurredAt, now);
   });
+  // The outbox row goes in before the event, so no stored event can miss its deliveries.
+  const dispatcher = dispatcherFor(deps);
+  const plan = await dispatcher.prepare(workspace, docs);
   const results = await deps.store.events.insertForWorkspace(workspace._id, docs);
+  await dispatcher.dispatch(plan, new Set(results.filter((r) => r.created).map((r) => r.event._id)));
   return results.map((r) => ({ event: toAuditEvent(r.event), created: r.created }));
 }
 
@@ -62,23 +69,50 @@ export async function recordSystemEvent(
   return result!.event;
 }
 
-export interface ListInput {
-  limit: number;
-  cursor?: string | undefined;
-}
-
-export interface ListResult {
-  items: AuditEvent[];
+export interface ListPage {
+  items: ListItem[];
+  /** Older rows; null on the last page. */
   nextCursor: string | null;
+  /** Newer rows; null on the first page. */
+  prevCursor: string | null;
+  /** The workspaces this page was read from (after any `workspace:` qualifier). */
+  workspaces: WorkspaceSummary[];
 }
 
-export async function listEvents(deps: ApiDeps, workspaceIds: string[], input: ListInput, filter?: Parameters<ApiDeps['store']['events']['listForWorkspaces']>[1]['filter']): Promise<ListResult> {
-  const before = input.cursor ? decodeCursor(input.cursor) : undefined;
-  const docs = await deps.store.events.listForWorkspaces(workspaceIds, { limit: input.limit + 1, before, filter });
-  const page = docs.slice(0, input.limit);
-  const last = page.at(-1);
-  const nextCursor = docs.length > input.limit && last ? encodeCursor({ recordedAt: last.recordedAt, id: last._id }) : null;
-  return { items: page.map(toAuditEvent), nextCursor };
+/**
+ * One page, newest first. Cursors are keyset positions `(recordedAt, id)`, so events recorded
+ * while someone pages never shift a page: no row twice, none skipped.
+ */
+export async function listEvents(deps: ApiDeps, search: PreparedSearch, page: { limit: number; cursor?: string | undefined }): Promise<ListPage> {
+  const workspaces = summarize(search.workspaces);
+  if (search.workspaces.length === 0) return { items: [], nextCursor: null, prevCursor: null, workspaces };
+  const ids = search.workspaces.map((w) => w._id);
+  const names = new Map(workspaces.map((w) => [w.id, w.name]));
+  const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const query = (position: Partial<ListQuery>) => deps.store.events.listForWorkspaces(ids, { limit: page.limit + 1, filter: search.filter, ...position });
+
+  if (cursor?.direction === 'newer') {
+    const newer = await query({ after: cursor });
+    // Fewer newer rows than a page means the top was reached: show the first page, full.
+    if (newer.length >= page.limit) {
+      const rows = newer.slice(0, page.limit).reverse();
+      const hasNewer = newer.length > page.limit;
+      return { items: rows.map((d) => toListItem(d, names)), nextCursor: positionOf(rows.at(-1), 'older'), prevCursor: hasNewer ? positionOf(rows[0], 'newer') : null, workspaces };
+    }
+  }
+  const before = cursor?.direction === 'older' ? cursor : undefined;
+  const docs = await query({ before });
+  const rows = docs.slice(0, page.limit);
+  return {
+    items: rows.map((d) => toListItem(d, names)),
+    nextCursor: docs.length > page.limit ? positionOf(rows.at(-1), 'older') : null,
+    prevCursor: before ? positionOf(rows[0], 'newer') : null,
+    workspaces,
+  };
+}
+
+function positionOf(doc: EventDoc | undefined, direction: Direction): string | null {
+  return doc ? encodeCursor({ recordedAt: doc.recordedAt, id: doc._id }, direction) : null;
 }
 
 export async function getEvent(deps: ApiDeps, workspaceId: string, id: string): Promise<AuditEvent> {

@@ -32,7 +32,7 @@ describe('record, list, get', () => {
     expect(ev.context).toEqual({ ip: '203.0.113.9', userAgent: 'cli/1.0' });
 
     const page = await t.caller.events.list({ limit: 10 });
-    expect(page.items[0]).toEqual(ev);
+    expect(page.items[0]).toEqual({ ...ev, workspaceName: 'ws enterprise', hasMetadata: true });
     expect(await t.caller.events.get({ id: ev.id })).toEqual(ev);
   });
 

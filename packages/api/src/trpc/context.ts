@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import { isDatabaseUnavailable } from '@audit/store';
 import { authenticate, type Principal } from '../auth/authenticate.ts';
 import type { ApiDeps } from '../deps.ts';
+import { databaseUnavailable } from '../errors.ts';
 
 export interface RequestMeta {
   requestId: string;
@@ -16,7 +18,10 @@ export interface Context {
 }
 
 export async function createContextFromRequest(deps: ApiDeps, req: Request): Promise<Context> {
-  const principal = await authenticate(deps.store, deps.config.ADMIN_TOKEN, req.headers.authorization);
+  // Authentication reads the database before any middleware can translate an outage.
+  const principal = await authenticate(deps.store, deps.config.ADMIN_TOKEN, req.headers.authorization).catch((err: unknown) => {
+    throw isDatabaseUnavailable(err) ? databaseUnavailable(err) : err;
+  });
   const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 128) : randomUUID();
   return { deps, principal, request: { requestId, ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 512) } };
 }

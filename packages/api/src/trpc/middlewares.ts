@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { hasEntitlement, type Entitlement } from '@audit/shared';
 import { isDatabaseUnavailable, type ApiScope, type WorkspaceDoc } from '@audit/store';
-import { badRequest, forbidden, notFound } from '../errors.ts';
+import { badRequest, databaseUnavailable, forbidden, notFound } from '../errors.ts';
 import { readableIssues, t, validationIssues } from './init.ts';
 
 /**
@@ -15,7 +15,7 @@ export const translateInfrastructureErrors = t.middleware(async ({ next }) => {
   const issues = result.error.code === 'BAD_REQUEST' ? validationIssues(result.error.cause) : null;
   if (issues) throw new TRPCError({ code: 'BAD_REQUEST', message: readableIssues(issues), cause: result.error.cause });
   if (isDatabaseUnavailable(result.error.cause)) {
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable; retry with the same idempotency key', cause: result.error.cause });
+    throw databaseUnavailable(result.error.cause);
   }
   return result;
 });

@@ -1,0 +1,16 @@
+/** Waits for a condition, polling; bounded so a drill that goes wrong fails rather than hangs. */
+export async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const drillEvent = (key: string) => ({
+  category: 'lock' as const,
+  action: 'created',
+  actor: { type: 'user' as const, id: 'drill' },
+  target: { type: 'stack', id: key },
+  idempotencyKey: key,
+});

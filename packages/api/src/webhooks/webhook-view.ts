@@ -1,0 +1,103 @@
+import type { DeliveryDoc, AttemptDoc, WebhookDoc } from '@audit/store';
+
+export interface WebhookView {
+  id: string;
+  workspaceId: string;
+  url: string;
+  description: string | null;
+  /** Values masked: they are stored encrypted and never returned. */
+  headers: { name: string; value: string }[];
+  categories: string[];
+  format: WebhookDoc['format'];
+  enabled: boolean;
+  disabledReason: WebhookDoc['disabledReason'];
+  disabledAt: string | null;
+  secretHint: string;
+  /** While a rotated-out secret still signs next to the current one. */
+  previousSecretExpiresAt: string | null;
+  failingSince: string | null;
+  lastSuccessAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toWebhookView(doc: WebhookDoc, now: Date): WebhookView {
+  const previous = doc.secrets.filter((s) => s.expiresAt && s.expiresAt.getTime() > now.getTime()).map((s) => s.expiresAt!.getTime());
+  return {
+    id: doc._id,
+    workspaceId: doc.workspaceId,
+    url: doc.url,
+    description: doc.description,
+    headers: doc.headers.map((h) => ({ name: h.name, value: h.hint })),
+    categories: doc.categories,
+    format: doc.format,
+    enabled: doc.enabled,
+    disabledReason: doc.disabledReason,
+    disabledAt: iso(doc.disabledAt),
+    secretHint: doc.secrets[0]?.hint ?? '',
+    previousSecretExpiresAt: previous.length > 0 ? new Date(Math.max(...previous)).toISOString() : null,
+    failingSince: iso(doc.failingSince),
+    lastSuccessAt: iso(doc.lastSuccessAt),
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}
+
+/** Enough to tell values apart, never enough to use one. */
+export function maskValue(value: string): string {
+  return value.length >= 16 ? `****${value.slice(-4)}` : '****';
+}
+
+export interface AttemptView {
+  attempt: number;
+  trigger: AttemptDoc['trigger'];
+  status: AttemptDoc['status'];
+  responseStatus: number | null;
+  responseBody: string | null;
+  durationMs: number;
+  error: string | null;
+  startedAt: string;
+  nextAttemptAt: string | null;
+}
+
+export interface DeliveryView {
+  id: string;
+  eventId: string;
+  webhookId: string;
+  status: DeliveryDoc['status'];
+  attemptCount: number;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  attempts: AttemptView[];
+}
+
+export function toDeliveryView(doc: DeliveryDoc, attempts: AttemptDoc[]): DeliveryView {
+  return {
+    id: doc._id,
+    eventId: doc.eventId,
+    webhookId: doc.webhookId,
+    status: doc.status,
+    attemptCount: doc.attempts,
+    createdAt: doc.createdAt.toISOString(),
+    lastAttemptAt: iso(doc.lastAttemptAt),
+    nextAttemptAt: iso(doc.nextAttemptAt),
+    lastResponseStatus: doc.lastResponseStatus,
+    lastError: doc.lastError,
+    attempts: attempts.map((a) => ({
+      attempt: a.attempt,
+      trigger: a.trigger,
+      status: a.status,
+      responseStatus: a.responseStatus,
+      responseBody: a.responseBody,
+      durationMs: a.durationMs,
+      error: a.error,
+      startedAt: a.startedAt.toISOString(),
+      nextAttemptAt: iso(a.nextAttemptAt),
+    })),
+  };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { cloudEventType, SEQ_EXTENSION, toCloudEventAttributes } from './cloudevent-mapping.ts';
+import { checkCustomHeaders, checkWebhookUrl, matchesCategories, redactUrl } from './webhook-schema.ts';
+
+describe('custom headers', () => {
+  it('allows ordinary headers, Authorization included (the product never sets it)', () => {
+    expect(checkCustomHeaders({ Authorization: 'Splunk abc', 'X-Api-Key': 'k' })).toEqual([]);
+  });
+
+  it.each(['Content-Type', 'content-length', 'HOST', 'webhook-id', 'Webhook-Signature', 'webhook-timestamp', 'ce-id', 'Transfer-Encoding', 'Connection'])('refuses %s, naming it', (name) => {
+    expect(checkCustomHeaders({ [name]: 'x' })).toEqual([{ path: ['headers', name], message: `header "${name.toLowerCase()}" is set by the delivery and cannot be overridden` }]);
+  });
+
+  it('refuses line breaks, duplicates and oversize sets', () => {
+    expect(checkCustomHeaders({ 'X-A': 'a\nb' })[0]!.message).toMatch(/no line breaks/);
+    expect(checkCustomHeaders({ 'X-A': 'a', 'x-a': 'b' })[0]!.message).toMatch(/given twice/);
+    const big = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`X-${i}`, 'v'.repeat(2000)]));
+    expect(checkCustomHeaders(big)[0]!.message).toMatch(/must total at most 8192 bytes/);
+  });
+});
+
+describe('destination URLs', () => {
+  it('requires https and a public host unless private addresses are allowed', () => {
+    expect(checkWebhookUrl('https://siem.example.com/in', false)).toBeNull();
+    expect(checkWebhookUrl('http://siem.example.com/in', false)).toMatch(/must use https/);
+    expect(checkWebhookUrl('http://127.0.0.1:8080/in', true)).toBeNull();
+    expect(checkWebhookUrl('https://10.0.0.5/', false)).toMatch(/private address/);
+    expect(checkWebhookUrl('https://[::ffff:a9fe:a9fe]/', false)).toMatch(/cloud-metadata address/);
+    expect(checkWebhookUrl('https://api.localhost/', false)).toMatch(/localhost/);
+    expect(checkWebhookUrl('https://siem.example.com/#x', false)).toMatch(/fragment/);
+    expect(redactUrl('https://siem.example.com/in?token=s3cret')).toBe('https://siem.example.com/in?…');
+  });
+
+  it('matches every category when none are listed', () => {
+    expect(matchesCategories([], 'lock')).toBe(true);
+    expect(matchesCategories(['auth'], 'lock')).toBe(false);
+  });
+});
+
+describe('CloudEvent mapping', () => {
+  const event = {
+    id: 'aud_1',
+    workspaceId: 'ws_1',
+    organizationId: 'org_1',
+    seq: 42,
+    category: 'lock',
+    action: 'created',
+    actor: { type: 'user', id: 'usr_1' },
+    target: { type: 'stack', id: 'stk_prod_vpc' },
+    description: 'Locked',
+    metadata: { a: 1 },
+    occurredAt: new Date('2026-11-30T05:00:00Z'),
+    recordedAt: new Date('2026-11-30T05:00:01Z'),
+  };
+
+  it('maps an audit event to CloudEvents v1.0 attributes', () => {
+    expect(toCloudEventAttributes(event, 'https://audit.example.com/')).toEqual({
+      specversion: '1.0',
+      id: 'aud_1',
+      type: 'pro.atmos.lock.created',
+      source: 'https://audit.example.com/workspaces/ws_1',
+      subject: 'stk_prod_vpc',
+      time: '2026-11-30T05:00:00.000Z',
+      datacontenttype: 'application/json',
+      auditseq: '42',
+      data: {
+        actor: { type: 'user', id: 'usr_1' },
+        action: { category: 'lock', action: 'created' },
+        target: { type: 'stack', id: 'stk_prod_vpc' },
+        description: 'Locked',
+        metadata: { a: 1 },
+        workspaceId: 'ws_1',
+        organizationId: 'org_1',
+        recordedAt: '2026-11-30T05:00:01.000Z',
+      },
+    });
+  });
+
+  it('omits the subject without a target, and names the extension validly', () => {
+    expect(toCloudEventAttributes({ ...event, target: null }, 'https://a.example')).not.toHaveProperty('subject');
+    expect(SEQ_EXTENSION).toMatch(/^[a-z0-9]{1,20}$/);
+    expect(cloudEventType('auth', 'oidc_token_exchange_success')).toBe('pro.atmos.auth.oidc_token_exchange_success');
+  });
+});
