@@ -25,6 +25,7 @@ export interface ListQuery {
 export class EventsStore {
   readonly col: Collection<EventDoc>;
   private readonly workspaces: Collection<WorkspaceDoc>;
+  private readonly seqQueue = new Map<string, Promise<number>>();
 
   constructor(db: Db) {
     this.col = db.collection<EventDoc>('events');
@@ -34,22 +35,17 @@ export class EventsStore {
   /**
    * Inserts events of one workspace, in order. Events whose idempotency key is already stored
    * (before, earlier in this batch, or by a concurrent retry) come back as the stored event.
+   *
+   * Stored keys are looked up only after the unique index refuses one, not before every insert:
+   * FerretDB's SQLite backend scans the whole collection for any query but `_id` equality, so a
+   * look-up first made ingest slow down with the size of the log. A retried event therefore
+   * leaves the numbers reserved for it unused: `seq` can skip, never repeat.
    */
   async insertForWorkspace(workspaceId: string, events: NewEvent[]): Promise<{ event: EventDoc; created: boolean }[]> {
-    const keyed = events.filter((e) => e.idempotencyKey !== null).map((e) => e.idem);
     const existing = new Map<string, EventDoc>();
-    if (keyed.length > 0) {
-      for (const doc of await this.col.find({ workspaceId, idem: { $in: keyed } }).toArray()) existing.set(doc.idem, doc);
-    }
-    const fresh: NewEvent[] = [];
-    const seen = new Set<string>();
-    for (const e of events) {
-      if (existing.has(e.idem) || seen.has(e.idem)) continue;
-      seen.add(e.idem);
-      fresh.push(e);
-    }
     const inserted = new Map<string, EventDoc>();
-    let pending = fresh;
+    const seen = new Set<string>();
+    let pending = events.filter((e) => !seen.has(e.idem) && seen.add(e.idem));
     for (let seqConflicts = 0; pending.length > 0; ) {
       const last = await this.takeSeq(workspaceId, pending.length);
       const docs: EventDoc[] = pending.map((e, i) => ({ ...e, seq: last - pending.length + 1 + i }));
@@ -57,9 +53,9 @@ export class EventsStore {
       for (const d of docs.slice(0, stoppedAt)) inserted.set(d.idem, d);
       const rest = docs.slice(stoppedAt);
       if (rest.length === 0) break;
-      // The first of the rest was refused for its idempotency key (a concurrent retry stored it
-      // first: return that event) or for its seq: FerretDB's $inc is not atomic, so two writers
-      // can be handed the same numbers. The unique index keeps seqs unique; the loser moves past.
+      // The first of the rest was refused for its idempotency key (stored before: return that
+      // event) or for its seq: FerretDB's $inc is not atomic, so two writers can be handed the
+      // same numbers. The unique index keeps seqs unique; the loser moves past its range.
       for (const doc of await this.col.find({ workspaceId, idem: { $in: rest.map((d) => d.idem) } }).toArray()) existing.set(doc.idem, doc);
       if (!existing.has(rest[0]!.idem)) {
         if (++seqConflicts >= MAX_SEQ_CONFLICTS) throw new Error(`could not reserve sequence numbers in workspace ${workspaceId} after ${seqConflicts} conflicts`);
@@ -92,8 +88,23 @@ export class EventsStore {
     }
   }
 
-  /** Reserves `n` sequence numbers and returns the last one. */
-  private async takeSeq(workspaceId: string, n: number): Promise<number> {
+  /**
+   * Reserves `n` sequence numbers and returns the last one. One reservation per workspace at a
+   * time in this process: FerretDB reads and writes an `$inc` separately, so concurrent ones hand
+   * out the same numbers, and every such conflict costs a collection scan to tell it from an
+   * idempotent retry. Other processes can still collide; the unique index settles those.
+   */
+  private takeSeq(workspaceId: string, n: number): Promise<number> {
+    const next = (this.seqQueue.get(workspaceId) ?? Promise.resolve(0)).catch(() => 0).then(() => this.incrementSeq(workspaceId, n));
+    this.seqQueue.set(workspaceId, next);
+    const forget = () => {
+      if (this.seqQueue.get(workspaceId) === next) this.seqQueue.delete(workspaceId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async incrementSeq(workspaceId: string, n: number): Promise<number> {
     const ws = await this.workspaces.findOneAndUpdate(
       { _id: workspaceId },
       { $inc: { eventSeq: n } },

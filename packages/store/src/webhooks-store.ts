@@ -33,21 +33,36 @@ export interface WebhookDoc {
   disabledAt: Date | null;
   /** Newest first. */
   secrets: WebhookSecretDoc[];
-  /** Start of the current run of failed attempts; null after any success. */
-  failingSince: Date | null;
-  consecutiveFailures: number;
-  lastSuccessAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type WebhookChanges = Partial<Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'enabled' | 'disabledReason' | 'disabledAt' | 'secrets' | 'failingSince' | 'consecutiveFailures'>>;
+/**
+ * How deliveries to a destination are going. Kept apart from the destination because the worker
+ * writes it after every attempt: FerretDB rewrites whole documents on update, so sharing one
+ * document would let an attempt's bookkeeping undo a concurrent API change (a rotation, say).
+ */
+export interface WebhookHealthDoc {
+  /** The webhook id. */
+  _id: string;
+  workspaceId: string;
+  /** Start of the current run of failed attempts; null after any success. */
+  failingSince: Date | null;
+  consecutiveFailures: number;
+  /** When the "failures began" warning was recorded for the current run. */
+  warnedAt: Date | null;
+  lastSuccessAt: Date | null;
+}
+
+export type WebhookChanges = Partial<Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'enabled' | 'disabledReason' | 'disabledAt' | 'secrets'>>;
 
 /** Webhook destinations. Every read and write names the workspace: another tenant's id finds nothing. */
 export class WebhooksStore {
   readonly col: Collection<WebhookDoc>;
+  readonly health: Collection<WebhookHealthDoc>;
   constructor(db: Db) {
     this.col = db.collection<WebhookDoc>('webhooks');
+    this.health = db.collection<WebhookHealthDoc>('webhook_health');
   }
 
   async insert(doc: WebhookDoc): Promise<void> {
@@ -75,18 +90,37 @@ export class WebhooksStore {
     return this.col.findOneAndUpdate({ _id: id, workspaceId }, { $set: { ...changes, updatedAt: now } }, { returnDocument: 'before' });
   }
 
-  deleteForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
-    return this.col.findOneAndDelete({ _id: id, workspaceId });
+  async deleteForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
+    const doc = await this.col.findOneAndDelete({ _id: id, workspaceId });
+    if (doc) await this.health.deleteOne({ _id: id, workspaceId });
+    return doc;
+  }
+
+  async healthFor(workspaceId: string, ids: string[]): Promise<Map<string, WebhookHealthDoc>> {
+    const docs = ids.length === 0 ? [] : await this.health.find({ workspaceId, _id: { $in: ids } }).toArray();
+    return new Map(docs.map((d) => [d._id, d]));
   }
 
   /** Counts a failed attempt; the result says how long the destination has been failing. */
-  async recordFailure(workspaceId: string, id: string, now: Date): Promise<WebhookDoc | null> {
-    await this.col.updateOne({ _id: id, workspaceId, failingSince: null }, { $set: { failingSince: now } });
-    return this.col.findOneAndUpdate({ _id: id, workspaceId }, { $inc: { consecutiveFailures: 1 } }, { returnDocument: 'after' });
+  async recordFailure(workspaceId: string, id: string, now: Date): Promise<WebhookHealthDoc | null> {
+    await this.health.updateOne({ _id: id, workspaceId }, { $setOnInsert: { failingSince: null, warnedAt: null, lastSuccessAt: null, consecutiveFailures: 0 } }, { upsert: true });
+    await this.health.updateOne({ _id: id, workspaceId, failingSince: null }, { $set: { failingSince: now } });
+    return this.health.findOneAndUpdate({ _id: id, workspaceId }, { $inc: { consecutiveFailures: 1 } }, { returnDocument: 'after' });
+  }
+
+  /** True only for the call that claimed the warning of the current run of failures. */
+  async claimWarning(workspaceId: string, id: string, now: Date): Promise<boolean> {
+    const res = await this.health.updateOne({ _id: id, workspaceId, warnedAt: null }, { $set: { warnedAt: now } });
+    return res.modifiedCount === 1;
   }
 
   async recordSuccess(workspaceId: string, id: string, now: Date): Promise<void> {
-    await this.col.updateOne({ _id: id, workspaceId }, { $set: { failingSince: null, consecutiveFailures: 0, lastSuccessAt: now } });
+    await this.health.updateOne({ _id: id, workspaceId }, { $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null, lastSuccessAt: now } }, { upsert: true });
+  }
+
+  /** A re-enabled destination starts with a clean record, or it would be disabled again at once. */
+  async resetFailures(workspaceId: string, id: string): Promise<void> {
+    await this.health.updateOne({ _id: id, workspaceId }, { $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null } });
   }
 
   /** True only for the call that disabled it, so the audit event is recorded once. */

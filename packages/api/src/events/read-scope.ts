@@ -1,11 +1,10 @@
 import { plansWithEntitlement, type WorkspaceRef } from '@audit/shared';
 import type { WorkspaceDoc } from '@audit/store';
-import type { Principal } from '../auth/authenticate.ts';
+import { assertEntitled, findWorkspaceForKey, type KeyPrincipal } from '../auth/workspace-access.ts';
 import type { ApiDeps } from '../deps.ts';
-import { badRequest, forbidden, notFound } from '../errors.ts';
+import { badRequest, forbidden } from '../errors.ts';
 
 export type ScopeName = 'workspace' | 'organization';
-type KeyPrincipal = Extract<Principal, { kind: 'key' }>;
 
 /** The workspaces one read covers, already checked to be the caller's and on Enterprise. */
 export interface ReadScope {
@@ -30,24 +29,9 @@ export async function resolveReadScope(deps: ApiDeps, key: KeyPrincipal, input: 
     if (workspaces.length === 0) throw forbidden(`${FEATURE} requires the Enterprise plan; no workspace of organization ${key.organizationId} is on it`);
     return { scope: 'organization', organizationId: key.organizationId, workspaces };
   }
-  const workspace = await findWorkspace(deps, key, input.workspaceId);
-  if (!plansWithEntitlement('viewer').includes(workspace.plan)) {
-    throw forbidden(`${FEATURE} requires the Enterprise plan; workspace ${workspace._id} is on the ${workspace.plan} plan`);
-  }
+  const workspace = await findWorkspaceForKey(deps.store, key, input.workspaceId);
+  assertEntitled(workspace, 'viewer', FEATURE);
   return { scope: 'workspace', organizationId: key.organizationId, workspaces: [workspace] };
-}
-
-async function findWorkspace(deps: ApiDeps, key: KeyPrincipal, asked: string | undefined): Promise<WorkspaceDoc> {
-  let workspace: WorkspaceDoc | null;
-  if (key.workspaceId !== null) {
-    if (asked !== undefined && asked !== key.workspaceId) throw notFound('workspace', asked);
-    workspace = await deps.store.workspaces.findById(key.workspaceId);
-  } else {
-    if (asked === undefined) throw badRequest('workspaceId: required when calling with an organization key (or ask for scope "organization")');
-    workspace = await deps.store.workspaces.findInOrganization(key.organizationId, asked);
-  }
-  if (!workspace) throw notFound('workspace', asked ?? key.workspaceId ?? '');
-  return workspace;
 }
 
 /** A `workspace:` value names a workspace by id, or by the start of its name, ignoring case. */

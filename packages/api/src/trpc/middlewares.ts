@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
-import { hasEntitlement, type Entitlement } from '@audit/shared';
+import type { Entitlement } from '@audit/shared';
 import { isDatabaseUnavailable, type ApiScope, type WorkspaceDoc } from '@audit/store';
-import { badRequest, databaseUnavailable, forbidden, notFound } from '../errors.ts';
+import { assertEntitled, findWorkspaceForKey } from '../auth/workspace-access.ts';
+import { databaseUnavailable, forbidden } from '../errors.ts';
 import { readableIssues, t, validationIssues } from './init.ts';
 
 /**
@@ -40,23 +41,11 @@ export function requireScope(scope: ApiScope) {
   });
 }
 
-/**
- * Settles which workspace a call acts on. A workspace key acts on its own (naming another one is
- * "not found"); an organization key must name one of its organization's workspaces.
- */
+/** Settles which workspace a call acts on (see findWorkspaceForKey). */
 export const resolveWorkspace = t.middleware(async ({ ctx, input, next }) => {
   const p = ctx.principal;
   if (!p || p.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required' });
-  const asked = (input as { workspaceId?: string } | undefined)?.workspaceId;
-  let workspace: WorkspaceDoc | null;
-  if (p.workspaceId !== null) {
-    if (asked !== undefined && asked !== p.workspaceId) throw notFound('workspace', asked);
-    workspace = await ctx.deps.store.workspaces.findById(p.workspaceId);
-  } else {
-    if (asked === undefined) throw badRequest('workspaceId: required when calling with an organization key');
-    workspace = await ctx.deps.store.workspaces.findInOrganization(p.organizationId, asked);
-  }
-  if (!workspace) throw notFound('workspace', asked ?? p.workspaceId ?? '');
+  const workspace = await findWorkspaceForKey(ctx.deps.store, p, (input as { workspaceId?: string } | undefined)?.workspaceId);
   return next({ ctx: { workspace } });
 });
 
@@ -64,9 +53,7 @@ export function requireEntitlement(entitlement: Entitlement, feature: string) {
   return t.middleware(({ ctx, next }) => {
     const ws = (ctx as { workspace?: WorkspaceDoc }).workspace;
     if (!ws) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'entitlement checked before the workspace was resolved' });
-    if (!hasEntitlement(ws.plan, entitlement)) {
-      throw forbidden(`${feature} requires the Enterprise plan; workspace ${ws._id} is on the ${ws.plan} plan`);
-    }
+    assertEntitled(ws, entitlement, feature);
     return next();
   });
 }

@@ -1,4 +1,4 @@
-import type { DeliveryDoc, AttemptDoc, WebhookDoc } from '@audit/store';
+import type { AttemptDoc, DeliveryDoc, WebhookDoc, WebhookHealthDoc } from '@audit/store';
 
 export interface WebhookView {
   id: string;
@@ -23,7 +23,7 @@ export interface WebhookView {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function toWebhookView(doc: WebhookDoc, now: Date): WebhookView {
+export function toWebhookView(doc: WebhookDoc, health: WebhookHealthDoc | null, now: Date): WebhookView {
   const previous = doc.secrets.filter((s) => s.expiresAt && s.expiresAt.getTime() > now.getTime()).map((s) => s.expiresAt!.getTime());
   return {
     id: doc._id,
@@ -38,8 +38,8 @@ export function toWebhookView(doc: WebhookDoc, now: Date): WebhookView {
     disabledAt: iso(doc.disabledAt),
     secretHint: doc.secrets[0]?.hint ?? '',
     previousSecretExpiresAt: previous.length > 0 ? new Date(Math.max(...previous)).toISOString() : null,
-    failingSince: iso(doc.failingSince),
-    lastSuccessAt: iso(doc.lastSuccessAt),
+    failingSince: iso(health?.failingSince ?? null),
+    lastSuccessAt: iso(health?.lastSuccessAt ?? null),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };

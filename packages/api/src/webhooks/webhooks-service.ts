@@ -51,6 +51,11 @@ async function load(deps: ApiDeps, ws: WorkspaceDoc, id: string): Promise<Webhoo
   return doc;
 }
 
+async function view(deps: ApiDeps, ws: WorkspaceDoc, doc: WebhookDoc): Promise<WebhookView> {
+  const health = await deps.store.webhooks.healthFor(ws._id, [doc._id]);
+  return toWebhookView(doc, health.get(doc._id) ?? null, deps.clock());
+}
+
 /** The signing secret is in this answer and never again (only its hint is shown later). */
 export async function createWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Actor, input: CreateWebhookInput): Promise<{ webhook: WebhookView; secret: string }> {
   checkUrl(deps, input.url);
@@ -74,25 +79,23 @@ export async function createWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Acto
     disabledReason: null,
     disabledAt: null,
     secrets: [sealSecret(key, id, secret, now)],
-    failingSince: null,
-    consecutiveFailures: 0,
-    lastSuccessAt: null,
     createdAt: now,
     updatedAt: now,
   };
   await deps.store.webhooks.insert(doc);
   await recordWebhookChange(deps, ws, actor, doc, 'webhook_created', 'Webhook destination created', describeDestination(doc));
-  return { webhook: toWebhookView(doc, now), secret };
+  return { webhook: toWebhookView(doc, null, now), secret };
 }
 
 export async function listWebhooks(deps: ApiDeps, ws: WorkspaceDoc): Promise<{ items: WebhookView[] }> {
   const now = deps.clock();
   const docs = await deps.store.webhooks.listForWorkspace(ws._id, WEBHOOK_LIMITS.perWorkspace);
-  return { items: docs.map((d) => toWebhookView(d, now)) };
+  const health = await deps.store.webhooks.healthFor(ws._id, docs.map((d) => d._id));
+  return { items: docs.map((d) => toWebhookView(d, health.get(d._id) ?? null, now)) };
 }
 
 export async function getWebhook(deps: ApiDeps, ws: WorkspaceDoc, id: string): Promise<WebhookView> {
-  return toWebhookView(await load(deps, ws, id), deps.clock());
+  return view(deps, ws, await load(deps, ws, id));
 }
 
 /** `headers`, when given, replace the whole set: values are never shown, so they are resent. */
@@ -112,11 +115,10 @@ export async function updateWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Acto
     changes.enabled = input.enabled;
     changes.disabledReason = input.enabled ? null : 'manual';
     changes.disabledAt = input.enabled ? null : now;
-    // A re-enabled destination starts with a clean record, or it would be disabled again at once.
-    if (input.enabled) Object.assign(changes, { failingSince: null, consecutiveFailures: 0 });
   }
-  const fields = Object.keys(changes).filter((k) => !['disabledReason', 'disabledAt', 'failingSince', 'consecutiveFailures'].includes(k));
-  if (fields.length === 0) return toWebhookView(current, now);
+  const fields = Object.keys(changes).filter((k) => !['disabledReason', 'disabledAt'].includes(k));
+  if (fields.length === 0) return view(deps, ws, current);
+  if (changes.enabled) await deps.store.webhooks.resetFailures(ws._id, current._id);
   const before = await deps.store.webhooks.update(ws._id, current._id, changes, now);
   if (!before) throw notFound('webhook', input.id);
   const after: WebhookDoc = { ...before, ...changes, updatedAt: now };
@@ -128,7 +130,7 @@ export async function updateWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Acto
   const change = fields.length === 1 && changes.enabled !== undefined ? (changes.enabled ? 'webhook_enabled' : 'webhook_disabled') : 'webhook_updated';
   const what = change === 'webhook_enabled' ? 'enabled' : change === 'webhook_disabled' ? 'disabled' : `updated (${fields.join(', ')})`;
   await recordWebhookChange(deps, ws, actor, after, change, `Webhook destination ${what}`, { changed: fields, ...diff, ...(changes.headers ? { headerValuesChanged: true } : {}) });
-  return toWebhookView(after, now);
+  return view(deps, ws, after);
 }
 
 export async function deleteWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Actor, id: string): Promise<{ id: string; deleted: true }> {
@@ -156,5 +158,5 @@ export async function rotateWebhookSecret(deps: ApiDeps, ws: WorkspaceDoc, actor
   await recordWebhookChange(deps, ws, actor, after, 'webhook_secret_rotated', 'Webhook signing secret rotated', {
     previousSecretExpiresAt: expiresAt.toISOString(),
   });
-  return { webhook: toWebhookView(after, now), secret, previousSecretExpiresAt: expiresAt.toISOString() };
+  return { webhook: await view(deps, ws, after), secret, previousSecretExpiresAt: expiresAt.toISOString() };
 }

@@ -141,6 +141,10 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
         nextAttemptAt,
       });
       const status: AttemptResult['status'] = cls === 'success' ? 'succeeded' : nextDelayMs === null ? 'failed' : 'retrying';
+      // The destination's state first: once a delivery reads as settled, a 410 or a warning it caused is visible.
+      if (cls === 'success') await store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt);
+      else if (cls === 'gone') await noteGone(health, hook);
+      else await noteFailure(health, hook);
       await store.deliveries.settle(
         input.workspaceId,
         delivery._id,
@@ -148,9 +152,6 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
         { status: status === 'retrying' ? 'pending' : status, lastAttemptAt: startedAt, nextAttemptAt, lastResponseStatus: responseStatus, lastError: error },
         deps.clock(),
       );
-      if (cls === 'success') await store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt);
-      else if (cls === 'gone') await noteGone(health, hook);
-      else await noteFailure(health, hook);
       return { status, nextDelayMs };
     },
 

@@ -212,15 +212,17 @@ describe('delivery', () => {
     const rx = await receiver(() => ({ status: 500 }));
     const { webhook } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'] });
     const sixDaysAgo = new Date(Date.now() - 6 * 86_400_000);
-    await env.deps.store.webhooks.col.updateOne({ _id: webhook.id }, { $set: { failingSince: sixDaysAgo, consecutiveFailures: 40 } });
+    await env.deps.store.webhooks.health.insertOne({ _id: webhook.id, workspaceId: t.workspaceId, failingSince: sixDaysAgo, consecutiveFailures: 40, warnedAt: sixDaysAgo, lastSuccessAt: null });
     await t.caller.events.record(lockCreated());
     const disabled = await eventually(async () => {
       const w = await t.caller.webhooks.get({ id: webhook.id });
       return w.enabled ? null : w;
     });
-    expect(disabled.disabledReason).toBe('failing');
+    expect(disabled).toMatchObject({ disabledReason: 'failing', failingSince: sixDaysAgo.toISOString() });
     const audit = await eventually(() => env.deps.store.events.col.findOne({ workspaceId: t.workspaceId, 'metadata.change': 'webhook_disabled', 'metadata.reason': 'failing' }));
     expect(audit.description).toContain('failed for 5 days');
+    const enabled = await t.caller.webhooks.update({ id: webhook.id, enabled: true });
+    expect(enabled).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
   });
 
   it('signs with both secrets for 24 hours after a rotation', async () => {

@@ -21,7 +21,7 @@ export async function noteFailure(deps: HealthDeps, hook: WebhookDoc): Promise<v
   const after = await deps.store.webhooks.recordFailure(hook.workspaceId, hook._id, now);
   if (!after?.failingSince) return;
   const since = after.failingSince;
-  if (after.consecutiveFailures === DELIVERY_LIMITS.warnAfterFailures) {
+  if (after.consecutiveFailures >= DELIVERY_LIMITS.warnAfterFailures && (await deps.store.webhooks.claimWarning(hook.workspaceId, hook._id, now))) {
     await recordDestinationEvent(deps, hook, {
       idempotencyKey: `webhook-failing:${hook._id}:${since.getTime()}`,
       description: `Webhook deliveries to ${redactUrl(hook.url)} are failing`,

@@ -1,0 +1,118 @@
+/**
+ * Purge: N expired events deleted by the retention workflow (API → Temporal → worker, each its
+ * own process, default pacing) vs one raw deleteMany of N equivalent events; and events.list
+ * p50 / p99 of another workspace while idle, during the purge, and during the raw delete.
+ *   npx tsx bench/purge.ts [--events=1000000] [--recent=2000]
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startService } from '@audit/local-servers';
+import { createTenantOverHttp, mutate, PROCESS_ADMIN_TOKEN } from '../packages/api/src/faults/api-process.ts';
+import { sampleDoc, sampleEvent } from './bench-events.ts';
+import { arg, fmt, header, lanes, openBench, percentile, table } from './harness.ts';
+
+const N = arg('events', 1_000_000);
+const RECENT = arg('recent', 2_000);
+const DAY = 86_400_000;
+const run = randomBytes(4).toString('hex');
+
+header('purge: retention workflow vs raw deleteMany', { events: N, listedWorkspaceEvents: RECENT, pacing: 'RETENTION_BATCH_SIZE=1000 RETENTION_BATCH_PAUSE_MS=20 (defaults)' });
+const b = await openBench({ temporal: true });
+try {
+  const api = await b.api('purge');
+  const reader = await createTenantOverHttp(api.url, 'enterprise');
+  for (let i = 0; i < RECENT; i += 500) {
+    const r = await mutate(api.url, 'events.recordBatch', { events: Array.from({ length: Math.min(500, RECENT - i) }, (_, j) => sampleEvent(i + j, run)) }, reader.key);
+    if (r.status !== 200) throw new Error(`seeding the listed workspace: ${JSON.stringify(r).slice(0, 300)}`);
+  }
+  const raw = await b.raw('purge');
+  const events = raw.db.collection('events');
+
+  /** N events recorded 400 days ago, expired on every plan; seqs start past the system events already there. */
+  const seedExpired = async (ws: { workspaceId: string; organizationId: string }) => {
+    const started = performance.now();
+    const old = Date.now() - 400 * DAY;
+    await lanes(2, Math.ceil(N / 5_000), async (bi) => {
+      const docs = Array.from({ length: Math.min(5_000, N - bi * 5_000) }, (_, i) => sampleDoc(bi * 5_000 + i, `${run}-${ws.workspaceId}`, ws, bi * 5_000 + i + 100, new Date(old + bi * 5_000 + i)));
+      await events.insertMany(docs, { ordered: false });
+    });
+    console.log(`seeded ${fmt(N)} expired events in ${fmt((performance.now() - started) / 1000, 1)} s`);
+  };
+
+  /** events.list first pages of the reader's workspace, one at a time, until `done()`, `max` calls or `maxMs`. */
+  const listLatencies = async (done: () => boolean, max: number, maxMs = Infinity): Promise<number[]> => {
+    const times: number[] = [];
+    const deadline = performance.now() + maxMs;
+    const url = `${api.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify({ limit: 50 }))}`;
+    while (!done() && times.length < max && performance.now() < deadline) {
+      const started = performance.now();
+      const res = await fetch(url, { headers: { authorization: `Bearer ${reader.key}` } });
+      if (res.status !== 200) throw new Error(`events.list answered ${res.status}`);
+      await res.arrayBuffer();
+      times.push(performance.now() - started);
+    }
+    return times.sort((x, y) => x - y);
+  };
+
+  const purged = await createTenantOverHttp(api.url, 'team');
+  await seedExpired(purged);
+  const idle = await listLatencies(() => false, 100, 30_000);
+
+  const worker = startService('worker', { MONGODB_URI: b.ferret.address, MONGODB_DB: 'purge', TEMPORAL_ADDRESS: b.temporal!.address, ADMIN_TOKEN: PROCESS_ADMIN_TOKEN, LOG_LEVEL: 'warn' }, join(b.dir, 'worker.log'));
+  const workerLog = join(b.dir, 'worker.log');
+  for (let t = 0; !(await readFile(workerLog, 'utf8').catch(() => '')).includes('worker running'); t++) {
+    if (t > 1_200 || worker.child.exitCode !== null) throw new Error(`the worker did not start; see ${workerLog}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const start = await mutate(api.url, 'admin.retention.runNow', {}, PROCESS_ADMIN_TOKEN);
+  if (start.status !== 200) throw new Error(`runNow answered ${JSON.stringify(start).slice(0, 300)}`);
+  const runId: string = (start as { body: any }).body.result.data.id;
+  const startedAt = performance.now();
+  let finished = false;
+  const during = listLatencies(() => finished, 100_000);
+  for (;;) {
+    const res = await fetch(`${api.url}/trpc/admin.retention.run?input=${encodeURIComponent(JSON.stringify({ id: runId }))}`, { headers: { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}` } });
+    const state = res.status === 200 ? ((await res.json()) as any).result.data : null;
+    if (state?.state === 'failed') throw new Error(`the purge failed: ${state.error}`);
+    if (state?.state === 'completed') {
+      if (state.deletedByWorkspace[purged.workspaceId] !== N) throw new Error(`the purge deleted ${JSON.stringify(state.deletedByWorkspace)}, expected ${N}`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const oursMs = performance.now() - startedAt;
+  finished = true;
+  const duringPurge = await during;
+  await worker.stop();
+
+  const baseline = await createTenantOverHttp(api.url, 'team');
+  await seedExpired(baseline);
+  let rawDone = false;
+  const duringRawList = listLatencies(() => rawDone, 100_000);
+  const rawStarted = performance.now();
+  const res = await events.deleteMany({ workspaceId: baseline.workspaceId, recordedAt: { $lt: new Date(Date.now() - 30 * DAY) } });
+  const rawMs = performance.now() - rawStarted;
+  rawDone = true;
+  const duringRaw = await duringRawList;
+  if (res.deletedCount !== N) throw new Error(`deleteMany removed ${res.deletedCount}, expected ${N}`);
+
+  const ours = N / (oursMs / 1000);
+  const base = N / (rawMs / 1000);
+  console.log('');
+  table([
+    ['path', 'events', 'seconds', 'events/s'],
+    ['retention workflow (runNow → completed)', N, fmt(oursMs / 1000, 1), fmt(ours)],
+    ['raw deleteMany', N, fmt(rawMs / 1000, 1), fmt(base)],
+  ]);
+  console.log(`ratio (ours / raw): ${fmt(ours / base, 2)}`);
+  console.log(`\nevents.list (limit 50) of an Enterprise workspace with ${fmt(RECENT)} events:`);
+  table([
+    ['while', 'calls', 'p50 ms', 'p99 ms', 'p99 vs idle'],
+    ['idle', idle.length, fmt(percentile(idle, 50), 1), fmt(percentile(idle, 99), 1), '1.00'],
+    ['the retention purge runs', duringPurge.length, fmt(percentile(duringPurge, 50), 1), fmt(percentile(duringPurge, 99), 1), fmt(percentile(duringPurge, 99) / percentile(idle, 99), 2)],
+    ['a raw deleteMany runs', duringRaw.length, fmt(percentile(duringRaw, 50), 1), fmt(percentile(duringRaw, 99), 1), fmt(percentile(duringRaw, 99) / percentile(idle, 99), 2)],
+  ]);
+} finally {
+  await b.close();
+}
