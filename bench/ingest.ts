@@ -4,6 +4,7 @@
  *   npx tsx bench/ingest.ts [--events=100000] [--batch=500] [--clients=4]
  */
 import { randomBytes } from 'node:crypto';
+import type { EventDoc } from '@audit/store';
 import { createTenantOverHttp } from '../packages/api/src/faults/api-process.ts';
 import { sampleDoc, sampleEvent } from './bench-events.ts';
 import { arg, fmt, header, lanes, openBench, table } from './harness.ts';
@@ -36,8 +37,8 @@ try {
   const now = new Date();
   const docBatches = Array.from({ length: batches }, (_, bi) => Array.from({ length: Math.min(BATCH, N - bi * BATCH) }, (_, i) => sampleDoc(bi * BATCH + i, run, ws, bi * BATCH + i + 1, now)));
   const warmDocs = Array.from({ length: 4 * BATCH }, (_, i) => sampleDoc(i, `warm-${run}`, { ...ws, workspaceId: 'ws_warm' }, i + 1, now));
-  for (let i = 0; i < 4; i++) await raw.db.collection('events').insertMany(warmDocs.slice(i * BATCH, (i + 1) * BATCH), { ordered: true });
-  const rawMs = await lanes(CLIENTS, batches, async (i) => void (await raw.db.collection('events').insertMany(docBatches[i]!, { ordered: true })));
+  for (let i = 0; i < 4; i++) await raw.db.collection<EventDoc>('events').insertMany(warmDocs.slice(i * BATCH, (i + 1) * BATCH), { ordered: true });
+  const rawMs = await lanes(CLIENTS, batches, async (i) => void (await raw.db.collection<EventDoc>('events').insertMany(docBatches[i]!, { ordered: true })));
 
   const check = await b.raw('ingest_api');
   const stored = await check.db.collection('events').countDocuments({ workspaceId: tenant.workspaceId, idempotencyKey: { $ne: null } });

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { EventDoc } from '@audit/store';
 import { startService } from '@audit/local-servers';
 import { createTenantOverHttp, mutate, PROCESS_ADMIN_TOKEN } from '../packages/api/src/faults/api-process.ts';
 import { sampleDoc, sampleEvent } from './bench-events.ts';
@@ -27,7 +28,7 @@ try {
     if (r.status !== 200) throw new Error(`seeding the listed workspace: ${JSON.stringify(r).slice(0, 300)}`);
   }
   const raw = await b.raw('purge');
-  const events = raw.db.collection('events');
+  const events = raw.db.collection<EventDoc>('events');
 
   /** N events recorded 400 days ago, expired on every plan; seqs start past the system events already there. */
   const seedExpired = async (ws: { workspaceId: string; organizationId: string }) => {

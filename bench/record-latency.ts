@@ -4,6 +4,7 @@
  *   npx tsx bench/record-latency.ts [--requests=2000] [--warmup=200]
  */
 import { randomBytes } from 'node:crypto';
+import type { EventDoc } from '@audit/store';
 import { createTenantOverHttp } from '../packages/api/src/faults/api-process.ts';
 import { sampleDoc, sampleEvent } from './bench-events.ts';
 import { arg, fmt, header, lanes, openBench, percentile, table } from './harness.ts';
@@ -37,7 +38,7 @@ try {
     if (res.status !== 200) throw new Error(`events.record answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     await res.arrayBuffer();
   };
-  const insert = async (i: number) => void (await raw.db.collection('events').insertOne(sampleDoc(offset + i, run, ws, offset + i + 1, new Date())));
+  const insert = async (i: number) => void (await raw.db.collection<EventDoc>('events').insertOne(sampleDoc(offset + i, run, ws, offset + i + 1, new Date())));
 
   const rows: (string | number)[][] = [['path', 'concurrency', 'p50 ms', 'p99 ms', 'req/s', 'p50 ratio', 'p99 ratio']];
   for (const concurrency of LEVELS) {

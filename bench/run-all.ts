@@ -17,6 +17,7 @@ const runs: [string, string[]][] = [
   ['record-latency.ts', []],
   ['purge.ts', [`--events=${arg('purge-events', 20_000)}`]],
   ['search.ts', []],
+  ['delivery.ts', ['--rate=5', '--seconds=20', '--saturation=150']],
 ];
 
 let failed = 0;

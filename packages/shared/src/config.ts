@@ -22,6 +22,11 @@ export const ConfigSchema = z.object({
   PUBLIC_BASE_URL: z.url({ message: 'must be an absolute URL' }).optional(),
   /** Local development only: lets webhooks reach http:// and private addresses. */
   WEBHOOK_ALLOW_PRIVATE: flag,
+  /**
+   * Tests and drills: with WEBHOOK_ALLOW_PRIVATE, connect to loopback addresses only, so no
+   * generated or mistyped destination can make the worker reach past this machine.
+   */
+  WEBHOOK_LOOPBACK_ONLY: flag,
   /** Comma-separated delays between delivery attempts, e.g. `0,5s,5m,30m,2h`. */
   WEBHOOK_RETRY_SCHEDULE: z
     .string()

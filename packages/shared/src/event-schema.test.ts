@@ -31,6 +31,7 @@ describe('RecordEventInputSchema', () => {
     expect(messages({ ...ok, actor: { type: 'user', id: '' } })).toEqual(['actor.id: must not be empty']);
     expect(messages({ ...ok, context: { ip: '999.1.1.1' } })).toEqual(['context.ip: must be an IPv4 or IPv6 address']);
     expect(messages({ ...ok, extra: 1 })[0]).toMatch(/extra/);
+    expect(messages({ ...ok, idempotencyKey: 'auto:aud_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).toEqual(['idempotencyKey: must not start with "auto:" (reserved)']);
   });
 });
 

@@ -58,7 +58,10 @@ export const RecordEventFields = {
   metadata: MetadataSchema.optional(),
   occurredAt: isoInstant.optional(),
   context: ContextSchema.optional(),
-  idempotencyKey: text(LIMITS.idempotencyKey, 1).optional(),
+  // `auto:` marks the keys the service makes up for events sent without one.
+  idempotencyKey: text(LIMITS.idempotencyKey, 1)
+    .refine((k) => !k.startsWith('auto:'), { message: 'must not start with "auto:" (reserved)' })
+    .optional(),
 };
 
 /** Refuses a category/action pair outside the catalogue, naming the actions that exist. */

@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import { isDuplicateKey } from './mongo.ts';
+import { findOwned } from './tenant-lookup.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 export type AttemptTrigger = 'scheduled' | 'manual';
@@ -65,7 +66,7 @@ export class DeliveriesStore {
   }
 
   findForWorkspace(workspaceId: string, id: string): Promise<DeliveryDoc | null> {
-    return this.col.findOne({ _id: id, workspaceId });
+    return findOwned(this.col, id, { workspaceId });
   }
 
   /** Marks a finished delivery pending again for a manual run; false when it is still pending. */

@@ -1,6 +1,7 @@
 import type { Collection, Db, Filter, FindCursor } from 'mongodb';
 import type { EventDoc, WorkspaceDoc } from './documents.ts';
 import { isDuplicateKey } from './mongo.ts';
+import { findOwned } from './tenant-lookup.ts';
 
 /** An event ready to insert, without its `seq`, which the store assigns. */
 export type NewEvent = Omit<EventDoc, 'seq'>;
@@ -115,7 +116,7 @@ export class EventsStore {
   }
 
   findForWorkspace(workspaceId: string, id: string): Promise<EventDoc | null> {
-    return this.col.findOne({ _id: id, workspaceId });
+    return findOwned(this.col, id, { workspaceId });
   }
 
   /**

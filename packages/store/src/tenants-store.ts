@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Plan } from '@audit/shared';
 import type { OrganizationDoc, WorkspaceDoc } from './documents.ts';
+import { findOwned } from './tenant-lookup.ts';
 
 export class OrganizationsStore {
   readonly col: Collection<OrganizationDoc>;
@@ -33,7 +34,7 @@ export class WorkspacesStore {
 
   /** A workspace only if it belongs to the organization: the tenant check for organization keys. */
   findInOrganization(organizationId: string, id: string): Promise<WorkspaceDoc | null> {
-    return this.col.findOne({ _id: id, organizationId });
+    return findOwned(this.col, id, { organizationId });
   }
 
   listForOrganization(organizationId: string, plans?: Plan[]): Promise<WorkspaceDoc[]> {

@@ -1,4 +1,6 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, UpdateFilter } from 'mongodb';
+import { isDuplicateKey } from './mongo.ts';
+import { findOwned } from './tenant-lookup.ts';
 
 export type WebhookFormat = 'structured' | 'binary';
 export type DisabledReason = 'manual' | 'gone' | 'failing';
@@ -74,7 +76,7 @@ export class WebhooksStore {
   }
 
   findForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
-    return this.col.findOne({ _id: id, workspaceId });
+    return findOwned(this.col, id, { workspaceId });
   }
 
   listForWorkspace(workspaceId: string, limit: number): Promise<WebhookDoc[]> {
@@ -103,7 +105,7 @@ export class WebhooksStore {
 
   /** Counts a failed attempt; the result says how long the destination has been failing. */
   async recordFailure(workspaceId: string, id: string, now: Date): Promise<WebhookHealthDoc | null> {
-    await this.health.updateOne({ _id: id, workspaceId }, { $setOnInsert: { failingSince: null, warnedAt: null, lastSuccessAt: null, consecutiveFailures: 0 } }, { upsert: true });
+    await this.upsertHealth(workspaceId, id, { $setOnInsert: { failingSince: null, warnedAt: null, lastSuccessAt: null, consecutiveFailures: 0 } });
     await this.health.updateOne({ _id: id, workspaceId, failingSince: null }, { $set: { failingSince: now } });
     return this.health.findOneAndUpdate({ _id: id, workspaceId }, { $inc: { consecutiveFailures: 1 } }, { returnDocument: 'after' });
   }
@@ -115,7 +117,20 @@ export class WebhooksStore {
   }
 
   async recordSuccess(workspaceId: string, id: string, now: Date): Promise<void> {
-    await this.health.updateOne({ _id: id, workspaceId }, { $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null, lastSuccessAt: now } }, { upsert: true });
+    await this.upsertHealth(workspaceId, id, { $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null, lastSuccessAt: now } });
+  }
+
+  /**
+   * Two deliveries to one destination settling together both miss and both insert; MongoDB
+   * retries that itself, FerretDB answers E11000. The loser's retry finds the winner's row.
+   */
+  private async upsertHealth(workspaceId: string, id: string, update: UpdateFilter<WebhookHealthDoc>): Promise<void> {
+    try {
+      await this.health.updateOne({ _id: id, workspaceId }, update, { upsert: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await this.health.updateOne({ _id: id, workspaceId }, update, { upsert: true });
+    }
   }
 
   /** A re-enabled destination starts with a clean record, or it would be disabled again at once. */

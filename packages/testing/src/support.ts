@@ -67,6 +67,7 @@ export async function openTestEnv(env: Record<string, string> = {}): Promise<Tes
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     PUBLIC_BASE_URL: 'http://audit.test',
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_LOOPBACK_ONLY: 'true',
     ...env,
   });
   const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);

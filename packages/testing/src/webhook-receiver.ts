@@ -31,8 +31,11 @@ function flatten(h: IncomingHttpHeaders): Record<string, string> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
 }
 
-/** A real HTTP server in the test process, standing in for a customer's SIEM. */
-export async function startReceiver(responder: Responder = () => ({ status: 204 })): Promise<Receiver> {
+/**
+ * A real HTTP server in the test process, standing in for a customer's SIEM. A fixed `port` lets a
+ * drill bring a receiver back at the address its destination already points to.
+ */
+export async function startReceiver(responder: Responder = () => ({ status: 204 }), opts: { port?: number } = {}): Promise<Receiver> {
   let current = responder;
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
@@ -46,7 +49,7 @@ export async function startReceiver(responder: Responder = () => ({ status: 204 
       res.end(reply.body ?? '');
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hook`,

@@ -11,6 +11,8 @@ import { prepareSearch } from '../events/search-query.ts';
 import { readableIssues } from '../trpc/init.ts';
 import { CONTENT_TYPES, EXPORT_FORMATS } from './export-format.ts';
 import { exportChunks } from './export-stream.ts';
+import { isDatabaseUnavailable } from '@audit/store';
+import { databaseUnavailable } from '../errors.ts';
 
 const list = (v: unknown) => (typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v);
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -55,7 +57,7 @@ async function exportEvents(deps: ApiDeps, req: Request, res: Response, raw: unk
     search = await prepareSearch(deps, principal, input);
     format = f;
   } catch (err) {
-    const error = err instanceof TRPCError ? err : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'export failed', cause: err });
+    const error = err instanceof TRPCError ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err) : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'export failed', cause: err });
     if (error.code === 'INTERNAL_SERVER_ERROR') deps.log.error('export failed', { error: String(err) });
     res.status(getHTTPStatusCodeFromError(error)).json({ error: { code: error.code, message: error.message } });
     return;

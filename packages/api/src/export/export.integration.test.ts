@@ -97,7 +97,8 @@ describe('export of a large result', () => {
         const e = ev(n);
         const at = new Date(start + n * 1000);
         const id = newId('event', at.getTime());
-        return { _id: id, workspaceId: big.workspaceId, organizationId: big.organizationId, seq: n + 1, ...e, target: null, metadata, occurredAt: at, recordedAt: at, context: {}, idempotencyKey: null, idem: `auto:${id}`, tokens: searchTokens(e) };
+        // Past the seqs the API already handed out (workspace and key creation events).
+        return { _id: id, workspaceId: big.workspaceId, organizationId: big.organizationId, seq: 1_000_000 + n, ...e, target: null, metadata, occurredAt: at, recordedAt: at, context: {}, idempotencyKey: null, idem: `auto:${id}`, tokens: searchTokens(e) };
       });
       await env.deps.store.events.col.insertMany(docs);
     }

@@ -11,6 +11,7 @@ import { testEvent } from './test-event.ts';
 export interface DeliverySettings {
   publicBaseUrl: string;
   allowPrivate: boolean;
+  loopbackOnly?: boolean | undefined;
   /** Wait before each attempt, in ms; its length is the number of scheduled attempts. */
   retrySchedule: number[];
   encryptionKey: Buffer | null;
@@ -66,6 +67,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       timeoutMs: settings.requestTimeoutMs,
       maxBodyBytes: DELIVERY_LIMITS.responseBodyBytes,
       allowPrivate: settings.allowPrivate,
+      loopbackOnly: settings.loopbackOnly ?? false,
       resolver: settings.resolver,
     });
   }

@@ -8,6 +8,7 @@ export function deliverySettingsFrom(config: Config, resolver?: Resolver): Deliv
   return {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+    loopbackOnly: config.WEBHOOK_LOOPBACK_ONLY,
     retrySchedule: retryScheduleFromConfig(config.WEBHOOK_RETRY_SCHEDULE),
     encryptionKey: encryptionKeyFrom(config),
     requestTimeoutMs: DELIVERY_LIMITS.requestTimeoutMs,

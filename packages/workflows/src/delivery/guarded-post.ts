@@ -20,8 +20,10 @@ export interface PostRequest {
   body: string;
   timeoutMs: number;
   maxBodyBytes: number;
-  /** Local development only: no address checks at all. */
+  /** Local development only: private and loopback addresses are allowed. */
   allowPrivate: boolean;
+  /** Tests: nothing but loopback, whatever else is allowed. */
+  loopbackOnly?: boolean;
   resolver?: Resolver;
 }
 
@@ -59,9 +61,10 @@ export function guardedPost(req: PostRequest): Promise<PostResult> {
     } catch {
       return fail(new Error('the destination URL is not valid'));
     }
-    if (!req.allowPrivate && isIpLiteral(url.hostname)) {
-      const cls = classifyAddress(url.hostname);
-      if (cls) return fail(new RefusedAddressError(`refused to connect to ${url.hostname}: ${cls} address`));
+    const refusal = refusalFor(req);
+    if (isIpLiteral(url.hostname)) {
+      const why = refusal(url.hostname.replace(/^\[|\]$/g, ''));
+      if (why) return fail(new RefusedAddressError(`refused to connect to ${url.hostname}: ${why}`));
     }
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const body = Buffer.from(req.body, 'utf8');
@@ -69,15 +72,14 @@ export function guardedPost(req: PostRequest): Promise<PostResult> {
       method: 'POST',
       agent: false,
       headers: { ...req.headers, 'content-length': String(body.length) },
-      lookup: guardedLookup(req.resolver ?? systemResolver, req.allowPrivate),
+      lookup: guardedLookup(req.resolver ?? systemResolver, refusal),
     });
     timer = setTimeout(() => client.destroy(new Error(`timed out after ${req.timeoutMs} ms`)), req.timeoutMs);
     client.on('socket', (socket: Socket) => {
-      if (req.allowPrivate) return;
       socket.once('connect', () => {
         const peer = socket.remoteAddress ?? '';
-        const cls = classifyAddress(peer);
-        if (cls) client.destroy(new RefusedAddressError(`refused to connect to ${peer}: ${cls} address`));
+        const why = refusal(peer);
+        if (why) client.destroy(new RefusedAddressError(`refused to connect to ${peer}: ${why}`));
       });
     });
     client.on('error', fail);
@@ -110,14 +112,28 @@ export function guardedPost(req: PostRequest): Promise<PostResult> {
   });
 }
 
-function guardedLookup(resolve: Resolver, allowPrivate: boolean): LookupFunction {
+type Refusal = (address: string) => string | null;
+
+/** Why an address may not be dialled under this request's policy, or null when it may. */
+function refusalFor(req: PostRequest): Refusal {
+  if (req.loopbackOnly) {
+    return (address) => (classifyAddress(address) === 'loopback' ? null : `${address} is not a loopback address (loopback-only mode)`);
+  }
+  if (req.allowPrivate) return () => null;
+  return (address) => {
+    const cls = classifyAddress(address);
+    return cls ? `${address} is a ${cls} address` : null;
+  };
+}
+
+function guardedLookup(resolve: Resolver, refusal: Refusal): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname).then(
       (addresses) => {
-        const allowed = allowPrivate ? addresses : addresses.filter((a) => classifyAddress(a.address) === null);
+        const allowed = addresses.filter((a) => refusal(a.address) === null);
         if (allowed.length === 0) {
           const first = addresses[0];
-          const why = first ? `${first.address} is a ${classifyAddress(first.address)} address` : 'no address';
+          const why = first ? refusal(first.address) : 'no address';
           callback(new RefusedAddressError(`refused to connect to ${hostname}: ${why}`), '', 0);
           return;
         }

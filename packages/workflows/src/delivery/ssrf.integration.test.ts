@@ -72,7 +72,8 @@ describe('the guarded client refuses at connect time', () => {
 describe('with WEBHOOK_ALLOW_PRIVATE off, end to end', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await openTestEnv({ WEBHOOK_ALLOW_PRIVATE: 'false', SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'), WEBHOOK_RETRY_SCHEDULE: '0,200' });
+    // The production policy itself; the resolver below maps every name to loopback, so nothing leaves.
+    env = await openTestEnv({ WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_LOOPBACK_ONLY: 'false', SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'), WEBHOOK_RETRY_SCHEDULE: '0,200' });
     await env.startWorker({ webhookResolver: rebindTo('127.0.0.1') });
   });
   afterAll(async () => {

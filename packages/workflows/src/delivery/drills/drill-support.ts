@@ -17,6 +17,7 @@ export async function startWorkerProcess(config: Config, logDir: string, name = 
     ADMIN_TOKEN: config.ADMIN_TOKEN,
     PUBLIC_BASE_URL: config.PUBLIC_BASE_URL,
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_LOOPBACK_ONLY: 'true',
     WEBHOOK_RETRY_SCHEDULE: config.WEBHOOK_RETRY_SCHEDULE ?? '0,1s,2s,5s',
     LOG_LEVEL: 'warn',
   };

@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCustomHeaders, checkWebhookUrl, WEBHOOK_FORMATS, WebhookCategoriesSchema } from '@audit/shared';
+import { connectMongo, type WebhookDoc } from '@audit/store';
+import { eventually, openTestEnv, provided, startReceiver, type Caller, type Receiver, type Tenant, type TestEnv } from '@audit/testing';
+import { appRouter } from '../router.ts';
+import { createContext } from '../trpc/context.ts';
+import { createCallerFactory } from '../trpc/procedures.ts';
+import { authenticate } from '../auth/authenticate.ts';
+import { callPath, params, settle, timeoutMs } from '../hostile/hostile-support.ts';
+import { databaseProblems, operatorKeyPaths } from '../hostile/invariants.ts';
+import { CANARY, webhookInputs, type WebhookPools } from './hostile-webhook-inputs.ts';
+
+/** A whole signing secret; the hint shown later is the prefix and four characters. */
+const SECRET = /whsec_[A-Za-z0-9+/=]{12,}/;
+
+let env: TestEnv;
+let rx: Receiver;
+let a: Tenant;
+let b: Tenant;
+/** Tenant A's key against a deployment without WEBHOOK_ALLOW_PRIVATE: https and public addresses only. */
+let strict: Caller;
+let pools: WebhookPools;
+let bIds: string[];
+let bSnapshot: unknown;
+let aWebhookId: string;
+
+const bState = async () => ({
+  hooks: await env.deps.store.webhooks.col.find({ workspaceId: b.workspaceId }).toArray(),
+  deliveries: await env.deps.store.deliveries.col.find({ workspaceId: b.workspaceId }).toArray(),
+  attempts: await env.deps.store.deliveries.attempts.find({ workspaceId: b.workspaceId }).toArray(),
+});
+
+beforeAll(async () => {
+  // One key for both callers: they are two configurations of one deployment sharing a database.
+  env = await openTestEnv({ WEBHOOK_RETRY_SCHEDULE: '0', SECRET_ENCRYPTION_KEY: `${'A'.repeat(43)}=` });
+  await env.startWorker();
+  rx = await startReceiver();
+  [a, b] = [await env.tenant('enterprise'), await env.tenant('enterprise')];
+  const strictDeps = { ...env.deps, config: { ...env.deps.config, WEBHOOK_ALLOW_PRIVATE: false } };
+  strict = createCallerFactory(appRouter)(createContext(strictDeps, await authenticate(env.deps.store, env.deps.config.ADMIN_TOKEN, `Bearer ${a.key}`)));
+  const seed = async (t: Tenant) => {
+    const { webhook } = await t.caller.webhooks.create({ url: rx.url, headers: { 'X-Api-Key': 'hv_0123456789ab' } });
+    await t.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_seed' } });
+    // Both deliveries (the creation's settings event and the lock event) settled, so nothing
+    // changes the tenant's records behind the snapshot.
+    const settled = await eventually(async () => {
+      const { items } = await t.caller.webhooks.deliveries({ webhookId: webhook.id });
+      return items.length >= 2 && items.every((d) => d.status !== 'pending') ? items : null;
+    });
+    return { webhookId: webhook.id, deliveryId: settled[0]!.id };
+  };
+  const [sa, sb] = [await seed(a), await seed(b)];
+  aWebhookId = sa.webhookId;
+  bIds = [sb.webhookId, sb.deliveryId];
+  pools = { webhookIds: [sa.webhookId, sb.webhookId], deliveryIds: [sa.deliveryId, sb.deliveryId], workspaceIds: [a.workspaceId, b.workspaceId] };
+  bSnapshot = await bState();
+}, 120_000);
+
+afterAll(async () => {
+  await rx?.close();
+  await env?.close();
+});
+
+/** What no answer may hold: a signing secret (besides create and rotate), a header value, a URL password, or tenant B's ids. */
+function answerProblems(path: string, value: unknown): string[] {
+  const { secret, ...rest } = (value ?? {}) as Record<string, unknown>;
+  const text = JSON.stringify(path === 'webhooks.create' ? rest : value) ?? '';
+  const problems: string[] = [];
+  if (path === 'webhooks.create' && !/^whsec_/.test(String(secret))) problems.push('create returned no signing secret');
+  if (SECRET.test(text)) problems.push('a signing secret in the answer');
+  if (CANARY.test(text.replace(/"url":"[^"]*"/g, '"url":""').replace(/"name":"[^"]*"/g, ''))) problems.push(`a secret value in the answer: ${text.match(CANARY)![0]}`);
+  for (const id of bIds) if (text.includes(id)) problems.push(`tenant B's ${id} visible`);
+  return problems;
+}
+
+/** A stored destination that would not pass validation today, or that holds an operator key. */
+function storedProblems(doc: WebhookDoc, allowPrivate: boolean): string[] {
+  const problems: string[] = [];
+  const urlProblem = checkWebhookUrl(doc.url, allowPrivate);
+  if (urlProblem) problems.push(`url ${JSON.stringify(doc.url.slice(0, 80))}: ${urlProblem}`);
+  const names = Object.fromEntries(doc.headers.map((h) => [h.name, 'v']));
+  if (Object.keys(names).length !== doc.headers.length || checkCustomHeaders(names).length > 0) problems.push(`headers ${JSON.stringify(doc.headers.map((h) => h.name))}`);
+  if (!WebhookCategoriesSchema.safeParse(doc.categories).success) problems.push(`categories ${JSON.stringify(doc.categories)}`);
+  if (!WEBHOOK_FORMATS.includes(doc.format)) problems.push(`format ${String(doc.format)}`);
+  if (doc.headers.some((h) => CANARY.test(h.hint))) problems.push('a header value stored in clear');
+  problems.push(...operatorKeyPaths(doc).map((p) => `operator key ${p}`));
+  return problems.map((p) => `${doc._id}: ${p}`);
+}
+
+const RUNS: Record<string, number> = { 'webhooks.create': 300, 'webhooks.update': 300, 'webhooks.test': 15, 'webhooks.deliveries': 200, 'webhooks.redeliver': 80, 'webhooks.recover': 60 };
+
+/**
+ * The update property may have disabled tenant A's destination or pointed it elsewhere; the
+ * redeliver and recover properties need it enabled, reachable and with no delivery in flight.
+ */
+async function restoreSeededDestination(): Promise<void> {
+  await a.caller.webhooks.update({ id: aWebhookId, url: rx.url, enabled: true, headers: {}, categories: [] });
+  await eventually(async () => (await a.caller.webhooks.deliveries({ webhookId: aWebhookId, limit: 100 })).items.every((d) => d.status !== 'pending'), 30_000, 'settled deliveries');
+}
+
+describe('hostile input: webhook procedures', () => {
+  for (const [path, runs] of Object.entries(RUNS)) {
+    it(`${path}: never a 5xx, nothing invalid stored, no secret or other tenant's data in the answer`, async () => {
+      const arb = webhookInputs(pools)[path]!;
+      if (path === 'webhooks.redeliver' || path === 'webhooks.recover') await restoreSeededDestination();
+      let accepted = 0;
+      await fc.assert(
+        fc.asyncProperty(arb, fc.boolean(), async (input, useStrict) => {
+          const caller = useStrict && path !== 'webhooks.test' ? strict : a.caller;
+          const targetId = (input as { id?: unknown } | null)?.id;
+          const previousUrl = path === 'webhooks.update' && typeof targetId === 'string' ? (await env.deps.store.webhooks.findForWorkspace(a.workspaceId, targetId))?.url : undefined;
+          const outcome = await settle(() => callPath(caller, path, input));
+          if (!outcome.ok) return void (process.env.HOSTILE_DEBUG && console.log(path, outcome.code, outcome.message.slice(0, 200)));
+          accepted += 1;
+          expect(answerProblems(path, outcome.value)).toEqual([]);
+          const id = path === 'webhooks.create' ? outcome.value.webhook.id : path === 'webhooks.update' ? outcome.value.id : null;
+          if (!id) return;
+          const doc = await env.deps.store.webhooks.findForWorkspace(a.workspaceId, id);
+          // A destination keeps the URL it was created with unless this call changed it.
+          const urlChecked = caller === strict && (path === 'webhooks.create' || (doc !== null && doc.url !== previousUrl));
+          expect(doc && storedProblems(doc, !urlChecked)).toEqual([]);
+          // Keeps room under the per-workspace cap, so later runs still reach the store.
+          if (path === 'webhooks.create') await a.caller.webhooks.delete({ id });
+        }),
+        params(runs),
+      );
+      // Otherwise the properties above held only for refusals.
+      console.log(`[hostile] ${path}: ${accepted} of ${params(runs).numRuns} generated inputs accepted`);
+      expect(accepted).toBeGreaterThan(0);
+    }, timeoutMs(120_000));
+  }
+
+  it('leaves tenant B untouched, keeps secrets out of the audit trail, and the database clean', async () => {
+    expect(await bState()).toEqual(bSnapshot);
+    const events = await env.deps.store.events.col.find({ workspaceId: { $in: [a.workspaceId, b.workspaceId] } }).toArray();
+    const trail = JSON.stringify(events);
+    expect(events.some((e) => e.category === 'workspace')).toBe(true);
+    expect(trail).not.toMatch(CANARY);
+    expect(trail).not.toMatch(SECRET);
+    expect(rx.requests.filter((r) => 'x-injected' in r.headers)).toEqual([]);
+    const mongo = await connectMongo(provided('mongodbUri'), env.deps.config.MONGODB_DB);
+    try {
+      expect((await databaseProblems(mongo.db)).problems).toEqual([]);
+    } finally {
+      await mongo.close();
+    }
+  }, 60_000);
+});
