@@ -1,6 +1,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import { isDuplicateKey } from './mongo.ts';
 import { findOwned } from './tenant-lookup.ts';
+import { insertOrFind } from './insert-or-find.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 export type AttemptTrigger = 'scheduled' | 'manual';
@@ -51,19 +52,10 @@ export class DeliveriesStore {
   }
 
   /** One delivery per (destination, event), however often its workflow is started. */
-  async open(doc: DeliveryDoc): Promise<DeliveryDoc> {
-    const existing = await this.col.findOne({ workspaceId: doc.workspaceId, webhookId: doc.webhookId, eventId: doc.eventId });
-    if (existing) return existing;
-    try {
-      await this.col.insertOne(doc);
-      return doc;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const again = await this.col.findOne({ workspaceId: doc.workspaceId, webhookId: doc.webhookId, eventId: doc.eventId });
-      if (!again) throw err;
-      return again;
-    }
+  open(doc: DeliveryDoc): Promise<DeliveryDoc> {
+    return insertOrFind(this.col, doc, { workspaceId: doc.workspaceId, webhookId: doc.webhookId, eventId: doc.eventId });
   }
+
 
   findForWorkspace(workspaceId: string, id: string): Promise<DeliveryDoc | null> {
     return findOwned(this.col, id, { workspaceId });

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { insertOrFind } from './insert-or-find.ts';
 
 export type RetentionRunStatus = 'running' | 'completed' | 'failed';
 
@@ -27,18 +28,10 @@ export class RetentionRunsStore {
   }
 
   /** Idempotent: an activity retry finds the run it already opened. */
-  async open(doc: RetentionRunDoc): Promise<RetentionRunDoc> {
-    const existing = await this.col.findOne({ _id: doc._id });
-    if (existing) return existing;
-    try {
-      await this.col.insertOne(doc);
-      return doc;
-    } catch (err) {
-      const again = await this.col.findOne({ _id: doc._id });
-      if (again) return again;
-      throw err;
-    }
+  open(doc: RetentionRunDoc): Promise<RetentionRunDoc> {
+    return insertOrFind(this.col, doc, { _id: doc._id });
   }
+
 
   async addDeleted(id: string, workspaceId: string, count: number): Promise<void> {
     if (count === 0) return;
