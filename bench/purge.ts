@@ -18,7 +18,7 @@ const RECENT = arg('recent', 2_000);
 const DAY = 86_400_000;
 const run = randomBytes(4).toString('hex');
 
-header('purge: retention workflow vs raw deleteMany', { events: N, listedWorkspaceEvents: RECENT, pacing: `RETENTION_BATCH_SIZE=${process.env.RETENTION_BATCH_SIZE ?? '1000 (default)'} RETENTION_BATCH_PAUSE_MS=${process.env.RETENTION_BATCH_PAUSE_MS ?? '20 (default)'}` });
+header('purge: retention workflow vs raw deleteMany', { events: N, listedWorkspaceEvents: RECENT, pacing: `RETENTION_BATCH_SIZE=${process.env.RETENTION_BATCH_SIZE ?? '500 (default)'} RETENTION_BATCH_PAUSE_MS=${process.env.RETENTION_BATCH_PAUSE_MS ?? '250 (default)'}` });
 const b = await openBench({ temporal: true });
 try {
   const api = await b.api('purge');

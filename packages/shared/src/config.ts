@@ -45,9 +45,9 @@ export const ConfigSchema = z.object({
     .regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64 (e.g. openssl rand -base64 32)' })
     .optional(),
   /** Events per delete statement in the retention purge. */
-  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Pause between purge batches, leaving the database room for the API's reads. */
-  RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(20),
+  RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

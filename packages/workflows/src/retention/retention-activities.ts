@@ -11,7 +11,8 @@ export interface RetentionPacing {
   batchesPerSlice: number;
 }
 
-export const DEFAULT_PACING: RetentionPacing = { batchSize: 1000, pauseMs: 20, batchesPerSlice: 50 };
+/** Measured: with these, the API's list p99 during a purge stayed under twice its idle value. */
+export const DEFAULT_PACING: RetentionPacing = { batchSize: 500, pauseMs: 250, batchesPerSlice: 50 };
 
 export interface RetentionDeps {
   store: Store;
