@@ -68,18 +68,23 @@ export async function openBench(log: (line: string) => void): Promise<BenchEnv> 
   };
 }
 
-/** Inserts `count` events spread over the past year, `share` of them in the second workspace. */
-export async function seed(b: BenchEnv, count: number, opts: { share?: number; metadataBytes?: number; log?: (l: string) => void } = {}): Promise<void> {
+/**
+ * Inserts events `from` .. `count - 1` spread over the past year (so a collection can grow in
+ * steps and keep its time order), `share` of them in the second workspace.
+ */
+export async function seed(b: BenchEnv, count: number, opts: { from?: number; share?: number; metadataBytes?: number; log?: (l: string) => void } = {}): Promise<void> {
   const span = 365 * 24 * 3600 * 1000;
   const start = Date.now() - span;
   const batch = 5000;
-  for (let from = 0; from < count; from += batch) {
+  let done = 0;
+  for (let from = opts.from ?? 0; from < count; from += batch) {
     const docs = Array.from({ length: Math.min(batch, count - from) }, (_, k) => {
       const i = from + k;
       const ws = (i * 7919) % 100 < (opts.share ?? 0.2) * 100 ? b.workspaceIds[1] : b.workspaceIds[0];
       return syntheticEvent(i, ws, b.organizationId, new Date(start + Math.floor((i / count) * span)), opts.metadataBytes);
     });
     await b.store.events.col.insertMany(docs, { ordered: false });
-    if (opts.log && (from / batch) % 20 === 19) opts.log(`  seeded ${from + docs.length}`);
+    done += docs.length;
+    if (opts.log && (done / batch) % 20 === 0) opts.log(`  seeded ${from + docs.length}`);
   }
 }

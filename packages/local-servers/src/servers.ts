@@ -43,7 +43,10 @@ export async function startFerretDb(tools: Tools, o: FerretDbOptions): Promise<R
     `--state-dir=${dbDir}`,
     '--log-level=warn',
   ];
-  const proc = spawnLogged('ferretdb', tools.ferretdb, args, join(o.dataDir, 'ferretdb.log'));
+  // FerretDB decodes every stored document it scans into fresh Go objects, and at Go's default
+  // GOGC=100 a third of a scan went to garbage collection. 400 made scans 1.6x faster; its live
+  // heap is small, so the memory this costs is too. An explicit GOGC in the environment wins.
+  const proc = spawnLogged('ferretdb', tools.ferretdb, args, join(o.dataDir, 'ferretdb.log'), { GOGC: '400', ...process.env });
   await waitForTcp('127.0.0.1', o.port, 30_000, proc.child);
   return { ...proc, address: `mongodb://127.0.0.1:${o.port}/` };
 }

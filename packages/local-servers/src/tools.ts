@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { applyPatches, FERRETDB_BUILD_ID, FERRETDB_PATCHES } from './ferretdb-patches.ts';
 import { TOOLS_BIN, TOOLS_DIR } from './paths.ts';
 
 export const TEMPORAL_CLI_VERSIONS = ['v1.5.1', 'v1.4.1', 'v1.3.0'] as const;
@@ -20,7 +21,12 @@ export async function ensureTools(log: Log = (l) => process.stderr.write(`${l}\n
   const temporal = join(TOOLS_BIN, 'temporal');
   const ferretdb = join(TOOLS_BIN, 'ferretdb');
   if (!existsSync(temporal)) await buildTemporal(temporal, log);
-  if (!existsSync(ferretdb)) await buildFerretDb(ferretdb, log);
+  const stamp = `${ferretdb}.build`;
+  const built = `${FERRETDB_VERSION} ${FERRETDB_BUILD_ID}`;
+  if (!existsSync(ferretdb) || (await readFile(stamp, 'utf8').catch(() => '')) !== built) {
+    await buildFerretDb(ferretdb, log);
+    await writeFile(stamp, built);
+  }
   return { temporal, ferretdb };
 }
 
@@ -42,7 +48,8 @@ async function buildTemporal(target: string, log: Log): Promise<void> {
 
 /**
  * FerretDB's own binary refuses to start unless build/version/version.txt is filled in, which
- * `go install` of the module cannot do; so the module is copied, that file written, then built.
+ * `go install` of the module cannot do; so the module is copied, that file written, the patches
+ * in ferretdb-patches.ts applied, then built.
  */
 async function buildFerretDb(target: string, log: Log): Promise<void> {
   log(`[tools] building FerretDB ${FERRETDB_VERSION} (first run only, about a minute)…`);
@@ -55,6 +62,7 @@ async function buildFerretDb(target: string, log: Log): Promise<void> {
   await cp(dir, src, { recursive: true });
   await chmodTree(src);
   await writeFile(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  await applyPatches(src, FERRETDB_PATCHES, log);
   const tmp = `${target}.partial`;
   const ok = await run('go', ['build', '-v', '-o', tmp, './cmd/ferretdb'], {}, log, src);
   if (!ok) throw new Error('could not build FerretDB');

@@ -56,7 +56,6 @@ export class DeliveriesStore {
     return insertOrFind(this.col, doc, { workspaceId: doc.workspaceId, webhookId: doc.webhookId, eventId: doc.eventId });
   }
 
-
   findForWorkspace(workspaceId: string, id: string): Promise<DeliveryDoc | null> {
     return findOwned(this.col, id, { workspaceId });
   }
@@ -67,8 +66,13 @@ export class DeliveriesStore {
     return res.modifiedCount === 1;
   }
 
+  /**
+   * The owner is checked on a read by `_id`, then the update filters on `_id` alone: FerretDB
+   * resolves only an exact `{ _id }` filter through an index, and this runs after every attempt.
+   */
   async settle(workspaceId: string, id: string, attempts: number, outcome: DeliveryOutcome, now: Date): Promise<void> {
-    await this.col.updateOne({ _id: id, workspaceId }, { $set: { ...outcome, updatedAt: now }, $max: { attempts } });
+    if (!(await findOwned(this.col, id, { workspaceId }))) return;
+    await this.col.updateOne({ _id: id }, { $set: { ...outcome, updatedAt: now }, $max: { attempts } });
   }
 
   /** Idempotent per (delivery, attempt number): a retried activity overwrites its own row. */

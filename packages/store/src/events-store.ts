@@ -151,8 +151,14 @@ export class EventsStore {
   /**
    * The retention purge's delete: at most `limit` events of one workspace recorded before
    * `cutoff`, in no particular order (sorting buys nothing here and costs FerretDB a full
-   * in-memory sort per batch; MongoDB walks the same index either way). Returns the ids it looked at (so dependent records can follow) and
-   * how many this call removed (a retry after a crash counts only what it removed itself).
+   * in-memory sort per batch; MongoDB walks the same index either way). Returns the ids it looked
+   * at (so dependent records can follow) and how many this call removed (a retry after a crash
+   * counts only what it removed itself).
+   *
+   * The ids are then deleted one `{ _id }` statement each, in one round trip: an event never
+   * changes, so an id picked by the filter above still matches it. FerretDB resolves only an
+   * exact `{ _id }` filter through an index and scans the collection for any other, so a single
+   * `{ _id: { $in } }` delete made each batch cost a scan of the whole log (quadratic in N).
    */
   async deleteExpiredBatch(workspaceId: string, cutoff: Date, limit: number): Promise<{ ids: string[]; deleted: number }> {
     const ids = (
@@ -162,7 +168,10 @@ export class EventsStore {
         .toArray()
     ).map((d) => d._id);
     if (ids.length === 0) return { ids, deleted: 0 };
-    const res = await this.col.deleteMany({ workspaceId, _id: { $in: ids }, recordedAt: { $lt: cutoff } });
+    const res = await this.col.bulkWrite(
+      ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
+      { ordered: false },
+    );
     return { ids, deleted: res.deletedCount };
   }
 }

@@ -9,7 +9,10 @@ export interface Mongo {
 export async function connectMongo(uri: string, dbName: string): Promise<Mongo> {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: 5_000,
-    connectTimeoutMS: 5_000,
+    // Also the time the driver's monitor waits for a heartbeat. At 5 s, a server busy with a long
+    // scan (FerretDB over a million events) was declared down, and the driver cut every operation
+    // in flight. A stopped server still fails fast: its port refuses the connection.
+    connectTimeoutMS: 30_000,
     appName: 'audit-log',
     // js-bson looks field names up in this map without an own-property check, so with the
     // driver's default `{}` an array under a metadata key like `valueOf` or `toString` comes
