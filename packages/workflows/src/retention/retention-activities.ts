@@ -2,6 +2,9 @@ import { heartbeat, Context } from '@temporalio/activity';
 import { cutoffsByPlan, retentionCutoff } from '@audit/shared';
 import { RETENTION_REPORT_DAYS, type Store } from '@audit/store';
 
+/** Well inside the workflow's one-minute heartbeat timeout. */
+const HEARTBEAT_EVERY_MS = 10_000;
+
 export interface RetentionPacing {
   /** Events deleted per statement: small enough to keep each delete short. */
   batchSize: number;
@@ -66,16 +69,26 @@ export function createRetentionActivities(deps: RetentionDeps) {
       const cutoff = retentionCutoff(ws.plan, new Date(input.asOf));
       const { batchSize, pauseMs, batchesPerSlice } = deps.pacing;
       let deleted = 0;
-      for (let i = 0; i < batchesPerSlice; i++) {
-        const ids = await store.events.deleteExpiredBatch(ws._id, cutoff, batchSize);
-        await store.purgeDependents(ws._id, ids.ids);
-        deleted += ids.deleted;
-        await store.retentionRuns.addDeleted(input.runId, ws._id, ids.deleted);
-        heartbeat({ workspaceId: ws._id, deleted });
-        if (ids.ids.length < batchSize) return { deleted, done: true };
-        if (pauseMs > 0) await sleepUnlessCancelled(pauseMs);
+      // A single query can outlast the heartbeat timeout: FerretDB scans the whole collection to
+      // learn that a workspace has nothing expired, over ten minutes at a million events, and the
+      // retried slice then scanned again, for ever. So the slice heartbeats on a timer while it
+      // runs; a worker that dies still falls silent within the timeout.
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat({ workspaceId: ws._id, deleted }), HEARTBEAT_EVERY_MS);
+      try {
+        for (let i = 0; i < batchesPerSlice; i++) {
+          const ids = await store.events.deleteExpiredBatch(ws._id, cutoff, batchSize);
+          await store.purgeDependents(ws._id, ids.ids);
+          deleted += ids.deleted;
+          await store.retentionRuns.addDeleted(input.runId, ws._id, ids.deleted);
+          heartbeat({ workspaceId: ws._id, deleted });
+          if (ids.ids.length < batchSize) return { deleted, done: true };
+          if (pauseMs > 0) await sleepUnlessCancelled(pauseMs);
+        }
+        return { deleted, done: false };
+      } finally {
+        clearInterval(beat);
       }
-      return { deleted, done: false };
     },
 
     async closeRetentionRun(input: { runId: string; error?: string }): Promise<void> {

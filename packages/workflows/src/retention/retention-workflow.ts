@@ -5,7 +5,8 @@ import { workflowIds } from '@audit/shared/temporal-names';
 import type { RetentionActivities } from './retention-activities.ts';
 
 const acts = proxyActivities<RetentionActivities>({
-  startToCloseTimeout: '10 minutes',
+  // Heartbeats tell a dead worker within a minute; the hour only bounds a query that never returns.
+  startToCloseTimeout: '1 hour',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 20 },
 });
