@@ -51,7 +51,10 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-async function shutdown(code: number): Promise<never> {
+async function shutdown(code: number): Promise<void> {
+  // Ctrl-C arrives twice (from the terminal and relayed by tsx); a second shutdown would race the
+  // first, and an unhandled second signal would kill this process and orphan the servers.
+  if (stopping) return;
   stopping = true;
   for (const { child } of [...children].reverse()) await stopChild(child);
   for (const s of [...servers].reverse()) await s.stop();
@@ -107,8 +110,8 @@ async function main(): Promise<void> {
   say('');
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 main().catch(async (err) => {
   process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
   await shutdown(1);
