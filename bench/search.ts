@@ -8,15 +8,15 @@
 import type { Filter } from 'mongodb';
 import { newId, searchTokens } from '@audit/shared';
 import type { EventDoc } from '@audit/store';
-import { fmt, header, table } from './harness.ts';
+import { arg, fmt, header, table } from './harness.ts';
 import { openBench, seed } from './search-seed.ts';
 
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='))?.split('=')[1] ?? '10000,100000,1000000';
 const SIZES = sizesArg.split(',').map((s) => Number(s.replaceAll('_', '')));
 if (SIZES.some((n, i) => !Number.isInteger(n) || n <= 0 || (i > 0 && n <= SIZES[i - 1]!))) throw new Error('--sizes must be increasing positive integers');
-const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 3);
+const RUNS = arg('runs', 3);
 /** Above this size only our path is timed: on FerretDB both are the same full scan, minutes each. */
-const BASELINE_UP_TO = Number(process.argv.find((a) => a.startsWith('--baseline-up-to='))?.split('=')[1]?.replaceAll('_', '') ?? Infinity);
+const BASELINE_UP_TO = arg('baseline-up-to', Number.MAX_SAFE_INTEGER);
 
 header('search: events.list first page vs raw find, as history grows', { sizes: SIZES.join(','), runs: RUNS, secondWorkspaceShare: '20%' });
 const b = await openBench(() => {});

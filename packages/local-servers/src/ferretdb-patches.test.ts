@@ -27,11 +27,11 @@ describe('applyPatches', () => {
   });
 
   it('refuses when the text is missing or appears twice, leaving the file as it was', async () => {
-    for (const content of ['package a\n', `a "->'$._id'" b "->'$._id'"`.replaceAll('a ', 'X = C + ').replaceAll('b ', 'X = C + ')]) {
+    const twice = `X = C + "->'$._id'"\nX = C + "->'$._id'"\n`;
+    for (const content of ['package a\n', twice]) {
       const root = await tree(content);
       await expect(applyPatches(root, [patch], () => {})).rejects.toThrow(/expects its text once in pkg\/a.go/);
       expect(await readFile(join(root, 'pkg', 'a.go'), 'utf8')).toBe(content);
     }
   });
-
 });

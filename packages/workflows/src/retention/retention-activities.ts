@@ -1,4 +1,4 @@
-import { heartbeat, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { cutoffsByPlan, retentionCutoff } from '@audit/shared';
 import { RETENTION_REPORT_DAYS, type Store } from '@audit/store';
 
@@ -81,7 +81,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
           await store.purgeDependents(ws._id, ids.ids);
           deleted += ids.deleted;
           await store.retentionRuns.addDeleted(input.runId, ws._id, ids.deleted);
-          heartbeat({ workspaceId: ws._id, deleted });
+          ctx.heartbeat({ workspaceId: ws._id, deleted });
           if (ids.ids.length < batchSize) return { deleted, done: true };
           if (pauseMs > 0) await sleepUnlessCancelled(pauseMs);
         }
