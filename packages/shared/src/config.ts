@@ -39,6 +39,8 @@ export const ConfigSchema = z.object({
       }
     })
     .optional(),
+  /** How long a batch that is not full waits for more events before it goes. */
+  WEBHOOK_LINGER_MS: z.coerce.number().int().min(0, { message: 'must be at least 0' }).max(10_000, { message: 'must be at most 10000' }).default(500),
   /** 32 bytes, base64: encrypts webhook header values and signing secrets at rest. */
   SECRET_ENCRYPTION_KEY: z
     .string()

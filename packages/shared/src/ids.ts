@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   attempt: 'att',
   retentionRun: 'ret',
+  replay: 'rpl',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -6,16 +6,18 @@ export const DEFAULT_TASK_QUEUE = 'audit-log';
 
 export const SCHEDULE_IDS = {
   retentionPurge: 'audit-retention-purge-daily',
-  dispatchReconciler: 'audit-dispatch-reconciler',
+  streamSupervisor: 'audit-stream-supervisor',
 } as const;
 
 export const workflowIds = {
-  delivery: (eventId: string, webhookId: string) => `deliver:${eventId}:${webhookId}`,
+  /** One long-lived workflow per destination. */
+  stream: (webhookId: string) => `stream:${webhookId}`,
+  replay: (replayId: string) => `replay:${replayId}`,
   manualDelivery: (deliveryId: string) => `redeliver:${deliveryId}`,
   retentionRun: (runId: string) => `retention:${runId}`,
   /** One lock id for every purge, so two can never run together. */
   retentionLock: () => 'retention:purge',
-  reconcile: () => 'dispatch-reconciler',
+  supervise: () => 'stream-supervisor',
 };
 
 /** Custom search attributes, registered on the dev server and listed in the README for clusters. */

@@ -14,12 +14,27 @@ export const WEBHOOK_LIMITS = {
   perWorkspace: 20,
   deliveriesPage: 100,
   recoverMax: 1000,
+  /** Events per request, per destination (the product's documented cap). */
+  batchSize: 100,
+  /** Replays a destination may have running at once. */
+  replaysRunning: 3,
   /** How long a rotated-out secret keeps signing next to the new one. */
   rotationOverlapMs: 24 * 3_600_000,
 } as const;
 
-export const WEBHOOK_FORMATS = ['structured', 'binary'] as const;
+/**
+ * `cloudevents` is CloudEvents batch mode (a JSON array per request); the two `cloudevents-*`
+ * modes send one event per request, as structured or binary HTTP; `datadog` and `splunk-hec`
+ * are those intakes' own shapes.
+ */
+export const WEBHOOK_FORMATS = ['cloudevents', 'cloudevents-structured', 'cloudevents-binary', 'datadog', 'splunk-hec'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+export const SINGLE_EVENT_FORMATS: readonly WebhookFormat[] = ['cloudevents-structured', 'cloudevents-binary'];
+
+/** The batch size a destination actually gets: the single-event modes always send one. */
+export function effectiveBatchSize(format: WebhookFormat, batchSize: number): number {
+  return SINGLE_EVENT_FORMATS.includes(format) ? 1 : batchSize;
+}
 
 /**
  * Headers the delivery sets itself and a destination may not override. `authorization` is not
@@ -105,8 +120,20 @@ export const WebhookFields = {
   description: text(WEBHOOK_LIMITS.description).optional(),
   headers: WebhookHeadersSchema.optional(),
   categories: WebhookCategoriesSchema.optional(),
-  format: z.enum(WEBHOOK_FORMATS).optional(),
+  format: z.enum(WEBHOOK_FORMATS, { message: `must be one of ${WEBHOOK_FORMATS.join(', ')}` }).optional(),
+  batchSize: z
+    .number({ message: 'must be a whole number' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be at least 1' })
+    .max(WEBHOOK_LIMITS.batchSize, { message: `must be at most ${WEBHOOK_LIMITS.batchSize}` })
+    .optional(),
+  compression: z.enum(['none', 'gzip'], { message: 'must be none or gzip' }).optional(),
 };
+
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z' });
+/** Where a new destination's stream starts: now (the default), or an instant within retention (backfill). */
+export const StartFromSchema = z.union([z.literal('now'), instant], { message: "must be 'now' or an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z" });
+export const InstantSchema = instant;
 
 /** A destination's category filter: empty means every category. */
 export function matchesCategories(categories: readonly string[], category: string): boolean {

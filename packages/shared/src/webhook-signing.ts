@@ -15,10 +15,11 @@ export function isSigningSecret(value: string): boolean {
   return value.startsWith(SECRET_PREFIX) && /^[A-Za-z0-9+/]{43}=$/.test(value.slice(SECRET_PREFIX.length));
 }
 
-export function signatureFor(secret: string, id: string, timestampSeconds: number, body: string): string {
+/** `body` is the exact bytes sent: with gzip, the compressed ones. */
+export function signatureFor(secret: string, id: string, timestampSeconds: number, body: string | Uint8Array): string {
   if (!secret.startsWith(SECRET_PREFIX)) throw new Error('a signing secret starts with whsec_');
   const key = Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
-  const mac = createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`, 'utf8').digest('base64');
+  const mac = createHmac('sha256', key).update(`${id}.${timestampSeconds}.`, 'utf8').update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body).digest('base64');
   return `v1,${mac}`;
 }
 
@@ -28,7 +29,7 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
-export function signWebhook(secrets: string[], id: string, timestampSeconds: number, body: string): SignedHeaders {
+export function signWebhook(secrets: string[], id: string, timestampSeconds: number, body: string | Uint8Array): SignedHeaders {
   if (secrets.length === 0) throw new Error('at least one signing secret is needed');
   return {
     'webhook-id': id,

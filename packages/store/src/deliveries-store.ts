@@ -5,13 +5,21 @@ import { insertOrFind } from './insert-or-find.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 export type AttemptTrigger = 'scheduled' | 'manual';
+/** What sent the batch: the live stream, a replay of a range, or a person's redelivery. */
+export type DeliveryKind = 'stream' | 'replay';
 
-/** One event on its way to one destination; carries `{ workspaceId, eventId }` for the purge. */
+/** One batch to one destination: the unit of signing (`webhook-id`), retrying and recovering. */
 export interface DeliveryDoc {
   _id: string;
   workspaceId: string;
-  eventId: string;
   webhookId: string;
+  kind: DeliveryKind;
+  /** The stream or replay that opened it. */
+  streamId: string;
+  /** The events it carries, in `seq` order, and where to find them in the stream log. */
+  eventIds: string[];
+  seqs: number[];
+  fromClaim: number;
   status: DeliveryStatus;
   /** Attempts made so far, scheduled and manual. */
   attempts: number;
@@ -26,7 +34,6 @@ export interface DeliveryDoc {
 export interface AttemptDoc {
   _id: string;
   workspaceId: string;
-  eventId: string;
   deliveryId: string;
   webhookId: string;
   attempt: number;
@@ -36,6 +43,8 @@ export interface AttemptDoc {
   /** At most 4 KiB of what the receiver answered. */
   responseBody: string | null;
   durationMs: number;
+  /** Bytes sent (after compression) and events carried. */
+  bytes: number;
   error: string | null;
   startedAt: Date;
   nextAttemptAt: Date | null;
@@ -51,9 +60,9 @@ export class DeliveriesStore {
     this.attempts = db.collection<AttemptDoc>('delivery_attempts');
   }
 
-  /** One delivery per (destination, event), however often its workflow is started. */
+  /** Idempotent by id: a stream retried after a crash finds the delivery it opened. */
   open(doc: DeliveryDoc): Promise<DeliveryDoc> {
-    return insertOrFind(this.col, doc, { workspaceId: doc.workspaceId, webhookId: doc.webhookId, eventId: doc.eventId });
+    return insertOrFind(this.col, doc, { _id: doc._id });
   }
 
   findForWorkspace(workspaceId: string, id: string): Promise<DeliveryDoc | null> {
@@ -62,8 +71,10 @@ export class DeliveriesStore {
 
   /** Marks a finished delivery pending again for a manual run; false when it is still pending. */
   async reopen(workspaceId: string, id: string, now: Date): Promise<boolean> {
-    const res = await this.col.updateOne({ _id: id, workspaceId, status: { $ne: 'pending' } }, { $set: { status: 'pending', updatedAt: now, nextAttemptAt: now } });
-    return res.modifiedCount === 1;
+    const d = await findOwned(this.col, id, { workspaceId });
+    if (!d || d.status === 'pending') return false;
+    await this.col.updateOne({ _id: id }, { $set: { status: 'pending', updatedAt: now, nextAttemptAt: now } });
+    return true;
   }
 
   /**
@@ -86,10 +97,11 @@ export class DeliveriesStore {
     }
   }
 
-  /** Newest first, keyset on the id (ULIDs sort by creation). */
-  listForWebhook(workspaceId: string, webhookId: string, q: { status?: DeliveryStatus | undefined; beforeId?: string | undefined; limit: number }): Promise<DeliveryDoc[]> {
+  /** Newest first, keyset on the id (ULIDs sort by creation); optionally the one carrying an event. */
+  listForWebhook(workspaceId: string, webhookId: string, q: { status?: DeliveryStatus | undefined; eventId?: string | undefined; beforeId?: string | undefined; limit: number }): Promise<DeliveryDoc[]> {
     const filter: Filter<DeliveryDoc> = { workspaceId, webhookId };
     if (q.status) filter.status = q.status;
+    if (q.eventId) filter.eventIds = q.eventId;
     if (q.beforeId) filter._id = { $lt: q.beforeId };
     return this.col.find(filter).sort({ _id: -1 }).limit(q.limit).toArray();
   }
@@ -102,4 +114,19 @@ export class DeliveriesStore {
     if (deliveryIds.length === 0) return Promise.resolve([]);
     return this.attempts.find({ workspaceId, deliveryId: { $in: deliveryIds } }).sort({ deliveryId: 1, attempt: 1 }).limit(deliveryIds.length * 64).toArray();
   }
+
+  /**
+   * Retention by the records' own timestamps, at most `limit` of each per call, deleted by `_id`
+   * (FerretDB's only indexed filter): no look-up of which events were purged.
+   */
+  async deleteExpired(workspaceId: string, cutoff: Date, limit: number): Promise<number> {
+    return (await deleteOlder(this.col, { workspaceId, createdAt: { $lt: cutoff } }, limit)) + (await deleteOlder(this.attempts, { workspaceId, startedAt: { $lt: cutoff } }, limit));
+  }
+}
+
+async function deleteOlder<T extends { _id: string }>(col: Collection<T>, filter: Filter<T>, limit: number): Promise<number> {
+  const ids = (await col.find(filter, { projection: { _id: 1 } }).limit(limit).toArray()).map((d) => d._id);
+  if (ids.length === 0) return 0;
+  const res = await col.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } as Filter<T> } })), { ordered: false });
+  return res.deletedCount;
 }

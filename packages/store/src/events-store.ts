@@ -1,13 +1,10 @@
 import type { Collection, Db, Filter, FindCursor } from 'mongodb';
-import type { EventDoc, WorkspaceDoc } from './documents.ts';
-import { isDuplicateKey } from './mongo.ts';
+import type { EventDoc } from './documents.ts';
+import { insertClaimed, type StreamLogStore } from './stream/stream-log-store.ts';
 import { findOwned } from './tenant-lookup.ts';
 
 /** An event ready to insert, without its `seq`, which the store assigns. */
 export type NewEvent = Omit<EventDoc, 'seq'>;
-
-/** Each conflict means another writer was handed the same seqs; under heavy contention a few dozen suffice. */
-const MAX_SEQ_CONFLICTS = 50;
 
 export interface ListQuery {
   limit: number;
@@ -25,45 +22,37 @@ export interface ListQuery {
  */
 export class EventsStore {
   readonly col: Collection<EventDoc>;
-  private readonly workspaces: Collection<WorkspaceDoc>;
-  private readonly seqQueue = new Map<string, Promise<number>>();
+  private readonly claimQueue = new Map<string, Promise<void>>();
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly log: StreamLogStore,
+  ) {
     this.col = db.collection<EventDoc>('events');
-    this.workspaces = db.collection<WorkspaceDoc>('workspaces');
   }
 
   /**
    * Inserts events of one workspace, in order. Events whose idempotency key is already stored
    * (before, earlier in this batch, or by a concurrent retry) come back as the stored event.
    *
-   * Stored keys are looked up only after the unique index refuses one, not before every insert:
-   * FerretDB's SQLite backend scans the whole collection for any query but `_id` equality, so a
-   * look-up first made ingest slow down with the size of the log. A retried event therefore
-   * leaves the numbers reserved for it unused: `seq` can skip, never repeat.
+   * The batch's `seq` range is claimed in the stream log first (see StreamLogStore), so every
+   * stored event is in the log that destination streams read, in order, whatever order two
+   * processes commit in. Stored keys are looked up only after the unique index refuses one, not
+   * before every insert: FerretDB scans the whole collection for any query but `_id` equality.
+   * A refused event leaves its number unused: `seq` can skip, never repeat.
    */
   async insertForWorkspace(workspaceId: string, events: NewEvent[]): Promise<{ event: EventDoc; created: boolean }[]> {
-    const existing = new Map<string, EventDoc>();
-    const inserted = new Map<string, EventDoc>();
+    if (events.length === 0) return [];
     const seen = new Set<string>();
-    let pending = events.filter((e) => !seen.has(e.idem) && seen.add(e.idem));
-    for (let seqConflicts = 0; pending.length > 0; ) {
-      const last = await this.takeSeq(workspaceId, pending.length);
-      const docs: EventDoc[] = pending.map((e, i) => ({ ...e, seq: last - pending.length + 1 + i }));
-      const stoppedAt = await this.insertInOrder(docs);
-      for (const d of docs.slice(0, stoppedAt)) inserted.set(d.idem, d);
-      const rest = docs.slice(stoppedAt);
-      if (rest.length === 0) break;
-      // The first of the rest was refused for its idempotency key (stored before: return that
-      // event) or for its seq: FerretDB's $inc is not atomic, so two writers can be handed the
-      // same numbers. The unique index keeps seqs unique; the loser moves past its range.
-      for (const doc of await this.col.find({ workspaceId, idem: { $in: rest.map((d) => d.idem) } }).toArray()) existing.set(doc.idem, doc);
-      if (!existing.has(rest[0]!.idem)) {
-        if (++seqConflicts >= MAX_SEQ_CONFLICTS) throw new Error(`could not reserve sequence numbers in workspace ${workspaceId} after ${seqConflicts} conflicts`);
-        await this.workspaces.updateOne({ _id: workspaceId }, { $max: { eventSeq: last } });
-      }
-      pending = rest.filter((d) => !existing.has(d.idem)).map(({ seq: _seq, ...e }) => e);
-    }
+    const unique = events.filter((e) => !seen.has(e.idem) && seen.add(e.idem));
+    const claim = await this.serialized(workspaceId, () => this.log.claim(workspaceId, unique, new Date()));
+    const unused = await insertClaimed(this.col, claim.events);
+    await this.log.commit(claim, unused, new Date());
+    const skipped = new Set(unused);
+    const inserted = new Map(claim.events.filter((d) => !skipped.has(d.seq)).map((d) => [d.idem, d]));
+    const existing = new Map<string, EventDoc>();
+    const missing = claim.events.filter((d) => skipped.has(d.seq)).map((d) => d.idem);
+    if (missing.length > 0) for (const doc of await this.col.find({ workspaceId, idem: { $in: missing } }).toArray()) existing.set(doc.idem, doc);
     return events.map((e) => {
       const mine = inserted.get(e.idem);
       if (mine && mine._id === e._id) return { event: mine, created: true };
@@ -74,45 +63,17 @@ export class EventsStore {
   }
 
   /**
-   * Inserts in order and stops at the first duplicate key, so a batch's seqs stay in its order.
-   * Returns how many were inserted; any other error is thrown.
+   * One claim per workspace at a time in this process: concurrent ones would only collide with
+   * each other and walk the chain. Other processes are settled by the claim's unique `_id`.
    */
-  private async insertInOrder(docs: EventDoc[]): Promise<number> {
-    try {
-      await this.col.insertMany(docs, { ordered: true });
-      return docs.length;
-    } catch (err) {
-      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-      const list = Array.isArray(writeErrors) ? (writeErrors as { index: number; code: number }[]) : [];
-      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw err;
-      return Math.min(...list.map((w) => w.index));
-    }
-  }
-
-  /**
-   * Reserves `n` sequence numbers and returns the last one. One reservation per workspace at a
-   * time in this process: FerretDB reads and writes an `$inc` separately, so concurrent ones hand
-   * out the same numbers, and every such conflict costs a collection scan to tell it from an
-   * idempotent retry. Other processes can still collide; the unique index settles those.
-   */
-  private takeSeq(workspaceId: string, n: number): Promise<number> {
-    const next = (this.seqQueue.get(workspaceId) ?? Promise.resolve(0)).catch(() => 0).then(() => this.incrementSeq(workspaceId, n));
-    this.seqQueue.set(workspaceId, next);
-    const forget = () => {
-      if (this.seqQueue.get(workspaceId) === next) this.seqQueue.delete(workspaceId);
-    };
-    next.then(forget, forget);
+  private serialized<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.claimQueue.get(workspaceId) ?? Promise.resolve()).catch(() => undefined).then(fn);
+    const tail = next.then(() => undefined, () => undefined);
+    this.claimQueue.set(workspaceId, tail);
+    void tail.then(() => {
+      if (this.claimQueue.get(workspaceId) === tail) this.claimQueue.delete(workspaceId);
+    });
     return next;
-  }
-
-  private async incrementSeq(workspaceId: string, n: number): Promise<number> {
-    const ws = await this.workspaces.findOneAndUpdate(
-      { _id: workspaceId },
-      { $inc: { eventSeq: n } },
-      { returnDocument: 'after' },
-    );
-    if (!ws) throw new Error(`workspace ${workspaceId} does not exist`);
-    return ws.eventSeq;
   }
 
   findForWorkspace(workspaceId: string, id: string): Promise<EventDoc | null> {

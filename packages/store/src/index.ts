@@ -1,8 +1,9 @@
 import type { Db } from 'mongodb';
 import { ApiKeysStore } from './api-keys-store.ts';
 import { DeliveriesStore } from './deliveries-store.ts';
-import { DispatchOutboxStore } from './dispatch-outbox-store.ts';
 import { EventsStore } from './events-store.ts';
+import { StreamLogStore } from './stream/stream-log-store.ts';
+import { StreamsStore } from './stream/streams-store.ts';
 import { RetentionRunsStore } from './retention-runs-store.ts';
 import { OrganizationsStore, WorkspacesStore } from './tenants-store.ts';
 import { WebhooksStore } from './webhooks-store.ts';
@@ -16,7 +17,8 @@ export * from './retention-runs-store.ts';
 export * from './tenants-store.ts';
 export * from './webhooks-store.ts';
 export * from './deliveries-store.ts';
-export * from './dispatch-outbox-store.ts';
+export * from './stream/stream-log-store.ts';
+export * from './stream/streams-store.ts';
 
 export interface Store {
   db: Db;
@@ -27,31 +29,23 @@ export interface Store {
   retentionRuns: RetentionRunsStore;
   webhooks: WebhooksStore;
   deliveries: DeliveriesStore;
-  dispatchOutbox: DispatchOutboxStore;
-  /** Removes what hangs off purged events (delivery records), in the same workspace. */
-  purgeDependents(workspaceId: string, eventIds: string[]): Promise<void>;
+  streamLog: StreamLogStore;
+  streams: StreamsStore;
 }
 
-/** Collections whose documents carry `{ workspaceId, eventId }` and go when their event goes. */
-export const EVENT_DEPENDENT_COLLECTIONS = ['deliveries', 'delivery_attempts'] as const;
-
 export function createStore(db: Db): Store {
+  const streamLog = new StreamLogStore(db);
   return {
     db,
-    events: new EventsStore(db),
+    events: new EventsStore(db, streamLog),
     organizations: new OrganizationsStore(db),
     workspaces: new WorkspacesStore(db),
     apiKeys: new ApiKeysStore(db),
     retentionRuns: new RetentionRunsStore(db),
     webhooks: new WebhooksStore(db),
     deliveries: new DeliveriesStore(db),
-    dispatchOutbox: new DispatchOutboxStore(db),
-    async purgeDependents(workspaceId, eventIds) {
-      if (eventIds.length === 0) return;
-      for (const name of EVENT_DEPENDENT_COLLECTIONS) {
-        await db.collection(name).deleteMany({ workspaceId, eventId: { $in: eventIds } });
-      }
-    },
+    streamLog,
+    streams: new StreamsStore(db),
   };
 }
 export * from './open-store.ts';

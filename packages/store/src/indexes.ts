@@ -28,26 +28,31 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     // The retention purge walks workspaces plan by plan.
     { key: { plan: 1, _id: 1 }, name: 'plan_workspaces' },
   ],
-  // The purge removes an event's delivery records with it.
   deliveries: [
-    { key: { workspaceId: 1, eventId: 1 }, name: 'workspace_event' },
-    // One delivery per (destination, event), however often its workflow starts.
-    { key: { workspaceId: 1, webhookId: 1, eventId: 1 }, name: 'workspace_webhook_event_unique', unique: true },
     // webhooks.deliveries, newest first, with or without a status filter; recover's failed scan.
     { key: { workspaceId: 1, webhookId: 1, _id: -1 }, name: 'workspace_webhook_id' },
     { key: { workspaceId: 1, webhookId: 1, status: 1, _id: -1 }, name: 'workspace_webhook_status_id' },
+    // "Which delivery carried this event?" (multikey over the batch's event ids).
+    { key: { workspaceId: 1, webhookId: 1, eventIds: 1 }, name: 'workspace_webhook_events' },
+    // Retention by the delivery's own time.
+    { key: { workspaceId: 1, createdAt: 1 }, name: 'workspace_created' },
   ],
   delivery_attempts: [
-    { key: { workspaceId: 1, eventId: 1 }, name: 'workspace_event' },
     // A retried attempt activity rewrites its own row instead of adding one.
     { key: { workspaceId: 1, deliveryId: 1, attempt: 1 }, name: 'workspace_delivery_attempt_unique', unique: true },
+    { key: { workspaceId: 1, startedAt: 1 }, name: 'workspace_started' },
   ],
   webhooks: [
-    // Every record call asks for the workspace's enabled destinations.
+    // Every record call asks for the workspace's enabled destinations; the supervisor walks them all.
     { key: { workspaceId: 1, enabled: 1 }, name: 'workspace_enabled' },
+    { key: { enabled: 1, _id: 1 }, name: 'enabled_id' },
   ],
-  // The reconciler walks leftovers oldest first.
-  dispatch_outbox: [{ key: { createdAt: 1 }, name: 'created' }],
+  // The stream log is read by `_id` only; these serve positioning by time and retention.
+  stream_claims: [
+    { key: { workspaceId: 1, first: -1 }, name: 'workspace_first' },
+    { key: { workspaceId: 1, claimedAt: 1 }, name: 'workspace_claimed' },
+  ],
+  webhook_streams: [{ key: { workspaceId: 1, webhookId: 1, kind: 1, _id: -1 }, name: 'workspace_webhook_kind' }],
   retention_runs: [
     // `lastPurgeAt` in retention.status, and the report clean-up.
     { key: { status: 1, finishedAt: -1 }, name: 'status_finished' },

@@ -2,7 +2,16 @@ import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { isDuplicateKey } from './mongo.ts';
 import { findOwned } from './tenant-lookup.ts';
 
-export type WebhookFormat = 'structured' | 'binary';
+export type WebhookFormat = 'cloudevents' | 'cloudevents-structured' | 'cloudevents-binary' | 'datadog' | 'splunk-hec';
+export type WebhookCompression = 'none' | 'gzip';
+
+/** Destinations stored before streams named the two single-event modes `structured` and `binary`. */
+const LEGACY_FORMATS: Record<string, WebhookFormat> = { structured: 'cloudevents-structured', binary: 'cloudevents-binary' };
+
+function normalize(doc: WebhookDoc | null): WebhookDoc | null {
+  if (!doc) return doc;
+  return { ...doc, format: LEGACY_FORMATS[doc.format] ?? doc.format, batchSize: doc.batchSize ?? 100, compression: doc.compression ?? 'none' };
+}
 export type DisabledReason = 'manual' | 'gone' | 'failing';
 
 /** Values are AES-256-GCM ciphertexts (see @audit/shared/secret-box); hints are what may be shown. */
@@ -30,6 +39,9 @@ export interface WebhookDoc {
   /** Empty means every category. */
   categories: string[];
   format: WebhookFormat;
+  /** Most events per request (1-100); the single-event formats always send one. */
+  batchSize: number;
+  compression: WebhookCompression;
   enabled: boolean;
   disabledReason: DisabledReason | null;
   disabledAt: Date | null;
@@ -56,7 +68,7 @@ export interface WebhookHealthDoc {
   lastSuccessAt: Date | null;
 }
 
-export type WebhookChanges = Partial<Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'enabled' | 'disabledReason' | 'disabledAt' | 'secrets'>>;
+export type WebhookChanges = Partial<Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'batchSize' | 'compression' | 'enabled' | 'disabledReason' | 'disabledAt' | 'secrets'>>;
 
 /** Webhook destinations. Every read and write names the workspace: another tenant's id finds nothing. */
 export class WebhooksStore {
@@ -75,25 +87,33 @@ export class WebhooksStore {
     return this.col.countDocuments({ workspaceId });
   }
 
-  findForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
-    return findOwned(this.col, id, { workspaceId });
+  async findForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
+    return normalize(await findOwned(this.col, id, { workspaceId }));
   }
 
-  listForWorkspace(workspaceId: string, limit: number): Promise<WebhookDoc[]> {
-    return this.col.find({ workspaceId }).sort({ _id: 1 }).limit(limit).toArray();
+  async listForWorkspace(workspaceId: string, limit: number): Promise<WebhookDoc[]> {
+    return (await this.col.find({ workspaceId }).sort({ _id: 1 }).limit(limit).toArray()).map((d) => normalize(d)!);
   }
 
-  listEnabledForWorkspace(workspaceId: string): Promise<WebhookDoc[]> {
-    return this.col.find({ workspaceId, enabled: true }).sort({ _id: 1 }).limit(100).toArray();
+  async listEnabledForWorkspace(workspaceId: string): Promise<WebhookDoc[]> {
+    return (await this.col.find({ workspaceId, enabled: true }).sort({ _id: 1 }).limit(100).toArray()).map((d) => normalize(d)!);
+  }
+
+  /** Every enabled destination of every workspace, in id order: the stream supervisor's walk. */
+  async pageEnabled(afterId: string | null, limit: number): Promise<WebhookDoc[]> {
+    const filter = afterId ? { enabled: true, _id: { $gt: afterId } } : { enabled: true };
+    return (await this.col.find(filter).sort({ _id: 1 }).limit(limit).toArray()).map((d) => normalize(d)!);
   }
 
   /** Returns the destination as it was before the change, or null when it is not the workspace's. */
-  update(workspaceId: string, id: string, changes: WebhookChanges, now: Date): Promise<WebhookDoc | null> {
-    return this.col.findOneAndUpdate({ _id: id, workspaceId }, { $set: { ...changes, updatedAt: now } }, { returnDocument: 'before' });
+  async update(workspaceId: string, id: string, changes: WebhookChanges, now: Date): Promise<WebhookDoc | null> {
+    if (!(await findOwned(this.col, id, { workspaceId }))) return null;
+    return normalize(await this.col.findOneAndUpdate({ _id: id }, { $set: { ...changes, updatedAt: now } }, { returnDocument: 'before' }));
   }
 
   async deleteForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
-    const doc = await this.col.findOneAndDelete({ _id: id, workspaceId });
+    if (!(await findOwned(this.col, id, { workspaceId }))) return null;
+    const doc = normalize(await this.col.findOneAndDelete({ _id: id }));
     if (doc) await this.health.deleteOne({ _id: id, workspaceId });
     return doc;
   }
@@ -140,7 +160,8 @@ export class WebhooksStore {
 
   /** True only for the call that disabled it, so the audit event is recorded once. */
   async disableIfEnabled(workspaceId: string, id: string, reason: DisabledReason, now: Date): Promise<boolean> {
-    const res = await this.col.updateOne({ _id: id, workspaceId, enabled: true }, { $set: { enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now } });
+    if (!(await findOwned(this.col, id, { workspaceId }))) return false;
+    const res = await this.col.updateOne({ _id: id, enabled: true }, { $set: { enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now } });
     return res.modifiedCount === 1;
   }
 }

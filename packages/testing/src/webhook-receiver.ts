@@ -5,6 +5,8 @@ export interface ReceivedRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** The exact bytes received: signatures are checked over these (gzip included). */
+  raw: Buffer;
   at: number;
 }
 
@@ -42,7 +44,8 @@ export async function startReceiver(responder: Responder = () => ({ status: 204 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const received: ReceivedRequest = { path: req.url ?? '/', headers: flatten(req.headers), body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const raw = Buffer.concat(chunks);
+      const received: ReceivedRequest = { path: req.url ?? '/', headers: flatten(req.headers), body: raw.toString('utf8'), raw, at: Date.now() };
       const n = requests.push(received) - 1;
       const reply = await current(received, n);
       res.writeHead(reply.status, reply.headers ?? {});

@@ -2,7 +2,7 @@ import { WorkflowClient } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '@audit/shared';
 import type { Store } from '@audit/store';
-import { createActivities, deliverySettingsFrom, Dispatcher, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
+import { createActivities, deliverySettingsFrom, StreamWaker, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
 
 export interface WorkerDeps {
   config: Config;
@@ -20,12 +20,12 @@ export interface WorkerDeps {
 
 export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {
   const clock = deps.clock ?? (() => new Date());
-  // The reconciler and the delivery's own audit events start workflows through this worker's connection.
+  // The supervisor and the delivery's own audit events start and wake streams through this worker's connection.
   const client = new WorkflowClient({ connection: deps.connection, namespace: deps.config.TEMPORAL_NAMESPACE });
   const activities = createActivities({
     store: deps.store,
     clock,
-    dispatcher: new Dispatcher({ store: deps.store, client, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, clock }),
+    waker: new StreamWaker({ store: deps.store, client, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }),
     delivery: deliverySettingsFrom(deps.config, deps.webhookResolver),
     retentionPacing: {
       batchSize: deps.config.RETENTION_BATCH_SIZE,

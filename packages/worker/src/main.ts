@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { ConfigError, parseConfig } from '@audit/shared';
 import { openStore } from '@audit/store';
 import { createAuditWorker } from './create-worker.ts';
-import { ensureSchedule, reconcilerScheduleDefinition, retentionScheduleDefinition } from './schedules.ts';
+import { ensureSchedule, supervisorScheduleDefinition, retentionScheduleDefinition } from './schedules.ts';
 
 const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ level: 'info', msg, ...fields, time: new Date().toISOString() }));
 
@@ -29,8 +29,10 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const outcome = await ensureSchedule(client, retentionScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
   log('retention schedule ready', { outcome });
-  const reconciler = await ensureSchedule(client, reconcilerScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
-  log('dispatch reconciler schedule ready', { outcome: reconciler });
+  const supervisor = await ensureSchedule(client, supervisorScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
+  log('stream supervisor schedule ready', { outcome: supervisor });
+  // The per-event delivery of earlier versions had a reconciler Schedule; the supervisor replaces it.
+  await client.schedule.getHandle('audit-dispatch-reconciler').delete().catch(() => {});
   const worker = await createAuditWorker({ config, store, connection });
   const stop = () => worker.shutdown();
   process.once('SIGTERM', stop);

@@ -50,16 +50,17 @@ export function retentionScheduleDefinition(taskQueue: string, hourUtc: number =
 }
 
 /**
- * Every 30 seconds: dispatches events whose delivery workflows could not be started when they
- * were recorded (Temporal down). Scheduled by Temporal itself, so it runs within one interval of
- * Temporal coming back; SKIP keeps a slow pass from piling up behind itself.
+ * Every 30 seconds: every enabled destination has its stream running, and one that sleeps while
+ * its workspace has newer events (a wake-up lost while Temporal was down) is woken. Scheduled by
+ * Temporal itself, so it runs within one interval of Temporal coming back; SKIP keeps a slow
+ * pass from piling up behind itself.
  */
-export function reconcilerScheduleDefinition(taskQueue: string, scheduleId: string = SCHEDULE_IDS.dispatchReconciler, every = '30 seconds'): ScheduleDefinition {
+export function supervisorScheduleDefinition(taskQueue: string, scheduleId: string = SCHEDULE_IDS.streamSupervisor, every = '30 seconds'): ScheduleDefinition {
   return {
     scheduleId,
     spec: { intervals: [{ every }] },
-    action: { type: 'startWorkflow', workflowType: 'dispatchReconciler', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    action: { type: 'startWorkflow', workflowType: 'streamSupervisor', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
-    note: `Dispatch reconciler every ${every}: starts webhook deliveries for events recorded while Temporal was unreachable.`,
+    note: `Stream supervisor every ${every}: starts any missing destination stream and wakes streams that are behind.`,
   };
 }

@@ -1,13 +1,14 @@
 import type { Store } from '@audit/store';
-import { createDeliveryActivities, type DeliverySettings } from './delivery/delivery-activities.ts';
-import type { Dispatcher } from './delivery/dispatcher.ts';
+import type { DeliverySettings } from './delivery/delivery-settings.ts';
+import { createStreamActivities } from './delivery/stream-activities.ts';
+import type { StreamWaker } from './delivery/stream-waker.ts';
 import { createRetentionActivities, type RetentionPacing } from './retention/retention-activities.ts';
 
 export interface ActivityDeps {
   store: Store;
   clock: () => Date;
   retentionPacing: RetentionPacing;
-  dispatcher: Dispatcher;
+  waker: StreamWaker;
   delivery: DeliverySettings;
 }
 
@@ -15,7 +16,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRetentionActivities({ store: deps.store, clock: deps.clock, pacing: deps.retentionPacing }),
-    ...createDeliveryActivities({ store: deps.store, clock: deps.clock, dispatcher: deps.dispatcher, settings: deps.delivery }),
+    ...createStreamActivities({ store: deps.store, clock: deps.clock, waker: deps.waker, settings: deps.delivery }),
   };
 }
 

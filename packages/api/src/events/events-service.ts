@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.ts';
 import { invalidField, notFound } from '../errors.ts';
 import { decodeCursor, encodeCursor, type Direction } from './cursor.ts';
 import { toAuditEvent } from './event-view.ts';
-import { dispatcherFor } from '../webhooks/dispatch.ts';
+import { wakerFor } from '../webhooks/stream-waker.ts';
 import { summarize, toListItem, type ListItem, type WorkspaceSummary } from './list-item.ts';
 import type { PreparedSearch } from './search-query.ts';
 
@@ -26,11 +26,9 @@ export async function recordEvents(deps: ApiDeps, workspace: WorkspaceDoc, input
     if (problem) throw invalidField([...pathPrefix, ...(inputs.length > 1 || pathPrefix.length ? [i] : []), 'occurredAt'], problem);
     return toNewEvent(workspace, input, occurredAt, now);
   });
-  // The outbox row goes in before the event, so no stored event can miss its deliveries.
-  const dispatcher = dispatcherFor(deps);
-  const plan = await dispatcher.prepare(workspace, docs);
+  // Stored in the stream log with them, so no stream can miss them; the wake-up is only a hint.
   const results = await deps.store.events.insertForWorkspace(workspace._id, docs);
-  await dispatcher.dispatch(plan, new Set(results.filter((r) => r.created).map((r) => r.event._id)));
+  wakerFor(deps).notify(workspace, [...new Set(results.filter((r) => r.created).map((r) => r.event.category))]);
   return results.map((r) => ({ event: toAuditEvent(r.event), created: r.created }));
 }
 

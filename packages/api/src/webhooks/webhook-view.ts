@@ -1,4 +1,17 @@
+import { effectiveBatchSize } from '@audit/shared';
 import type { AttemptDoc, DeliveryDoc, WebhookDoc, WebhookHealthDoc } from '@audit/store';
+
+/** Where a destination's stream stands, as `webhooks.get` and `webhooks.list` show it. */
+export interface StreamView {
+  state: 'running' | 'retrying' | 'paused' | 'disabled';
+  deliveredThrough: { seq: number; recordedAt: string } | null;
+  /** Events of the workspace after the stream's position, before its category filter. */
+  backlog: number;
+  /** Age of the oldest event not yet passed; 0 when caught up. */
+  lagSeconds: number;
+  nextAttemptAt: string | null;
+  lastDelivery: { at: string; status: 'succeeded' | 'failed' | 'retrying'; responseStatus: number | null } | null;
+}
 
 export interface WebhookView {
   id: string;
@@ -9,6 +22,8 @@ export interface WebhookView {
   headers: { name: string; value: string }[];
   categories: string[];
   format: WebhookDoc['format'];
+  batchSize: number;
+  compression: WebhookDoc['compression'];
   enabled: boolean;
   disabledReason: WebhookDoc['disabledReason'];
   disabledAt: string | null;
@@ -19,11 +34,12 @@ export interface WebhookView {
   lastSuccessAt: string | null;
   createdAt: string;
   updatedAt: string;
+  stream: StreamView | null;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function toWebhookView(doc: WebhookDoc, health: WebhookHealthDoc | null, now: Date): WebhookView {
+export function toWebhookView(doc: WebhookDoc, health: WebhookHealthDoc | null, now: Date, stream: StreamView | null = null): WebhookView {
   const previous = doc.secrets.filter((s) => s.expiresAt && s.expiresAt.getTime() > now.getTime()).map((s) => s.expiresAt!.getTime());
   return {
     id: doc._id,
@@ -33,6 +49,8 @@ export function toWebhookView(doc: WebhookDoc, health: WebhookHealthDoc | null, 
     headers: doc.headers.map((h) => ({ name: h.name, value: h.hint })),
     categories: doc.categories,
     format: doc.format,
+    batchSize: effectiveBatchSize(doc.format, doc.batchSize),
+    compression: doc.compression,
     enabled: doc.enabled,
     disabledReason: doc.disabledReason,
     disabledAt: iso(doc.disabledAt),
@@ -42,6 +60,7 @@ export function toWebhookView(doc: WebhookDoc, health: WebhookHealthDoc | null, 
     lastSuccessAt: iso(health?.lastSuccessAt ?? null),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
+    stream,
   };
 }
 
@@ -51,6 +70,7 @@ export function maskValue(value: string): string {
 }
 
 export interface AttemptView {
+  bytes: number;
   attempt: number;
   trigger: AttemptDoc['trigger'];
   status: AttemptDoc['status'];
@@ -63,9 +83,14 @@ export interface AttemptView {
 }
 
 export interface DeliveryView {
+  /** Also the batch's `webhook-id`. */
   id: string;
-  eventId: string;
   webhookId: string;
+  kind: DeliveryDoc['kind'];
+  /** The events it carried, in `seq` order. */
+  eventIds: string[];
+  seqs: { first: number; last: number };
+  count: number;
   status: DeliveryDoc['status'];
   attemptCount: number;
   createdAt: string;
@@ -79,8 +104,11 @@ export interface DeliveryView {
 export function toDeliveryView(doc: DeliveryDoc, attempts: AttemptDoc[]): DeliveryView {
   return {
     id: doc._id,
-    eventId: doc.eventId,
     webhookId: doc.webhookId,
+    kind: doc.kind,
+    eventIds: doc.eventIds,
+    seqs: { first: doc.seqs[0] ?? 0, last: doc.seqs.at(-1) ?? 0 },
+    count: doc.eventIds.length,
     status: doc.status,
     attemptCount: doc.attempts,
     createdAt: doc.createdAt.toISOString(),
@@ -90,6 +118,7 @@ export function toDeliveryView(doc: DeliveryDoc, attempts: AttemptDoc[]): Delive
     lastError: doc.lastError,
     attempts: attempts.map((a) => ({
       attempt: a.attempt,
+      bytes: a.bytes ?? 0,
       trigger: a.trigger,
       status: a.status,
       responseStatus: a.responseStatus,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { idSchema, text, WEBHOOK_LIMITS, WebhookFields } from '@audit/shared';
+import { idSchema, InstantSchema, StartFromSchema, text, WEBHOOK_LIMITS, WebhookFields } from '@audit/shared';
 import { requireEntitlement, requireScope } from '../trpc/middlewares.ts';
 import { router, workspaceProcedure } from '../trpc/procedures.ts';
-import { listDeliveries, recover, redeliver, testWebhook } from './deliveries-service.ts';
+import { listDeliveries, recover, redeliver, replay, testWebhook } from './deliveries-service.ts';
 import type { Actor } from './webhook-audit.ts';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, rotateWebhookSecret, updateWebhook } from './webhooks-service.ts';
 
@@ -16,7 +16,7 @@ function actorOf(ctx: { principal: { kind: string; keyId?: string } | null }): A
 }
 
 export const webhooksRouter = router({
-  create: manager.input(z.strictObject({ workspaceId, ...WebhookFields })).mutation(({ ctx, input }) => {
+  create: manager.input(z.strictObject({ workspaceId, ...WebhookFields, startFrom: StartFromSchema.optional() })).mutation(({ ctx, input }) => {
     const { workspaceId: _ws, ...fields } = input;
     return createWebhook(ctx.deps, ctx.workspace, actorOf(ctx), fields);
   }),
@@ -34,6 +34,7 @@ export const webhooksRouter = router({
         url: WebhookFields.url.optional(),
         description: text(WEBHOOK_LIMITS.description).nullable().optional(),
         enabled: z.boolean().optional(),
+        resumeFrom: z.enum(['position', 'now'], { message: "must be 'position' or 'now'" }).optional(),
       }),
     )
     .mutation(({ ctx, input }) => updateWebhook(ctx.deps, ctx.workspace, actorOf(ctx), input)),
@@ -49,6 +50,7 @@ export const webhooksRouter = router({
       z.strictObject({
         workspaceId,
         webhookId: id,
+        eventId: idSchema('event').optional(),
         status: z.enum(['pending', 'succeeded', 'failed']).optional(),
         cursor: z.string().max(200, { message: 'must be at most 200 characters' }).optional(),
         limit: z.number().int().min(1).max(WEBHOOK_LIMITS.deliveriesPage, { message: `must be at most ${WEBHOOK_LIMITS.deliveriesPage}` }).default(20),
@@ -59,6 +61,10 @@ export const webhooksRouter = router({
   redeliver: manager.input(z.strictObject({ workspaceId, deliveryId: idSchema('delivery') })).mutation(({ ctx, input }) => redeliver(ctx.deps, ctx.workspace, input.deliveryId)),
 
   recover: manager
-    .input(z.strictObject({ workspaceId, webhookId: id, since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z' }) }))
+    .input(z.strictObject({ workspaceId, webhookId: id, since: InstantSchema }))
     .mutation(({ ctx, input }) => recover(ctx.deps, ctx.workspace, input)),
+
+  replay: manager
+    .input(z.strictObject({ workspaceId, id, since: InstantSchema, until: InstantSchema.optional() }))
+    .mutation(({ ctx, input }) => replay(ctx.deps, ctx.workspace, input)),
 });

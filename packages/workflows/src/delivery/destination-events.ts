@@ -1,16 +1,16 @@
 import { newId, searchTokens, type Category } from '@audit/shared';
 import type { NewEvent, Store, WebhookDoc } from '@audit/store';
-import type { Dispatcher } from './dispatcher.ts';
+import type { StreamWaker } from './stream-waker.ts';
 
 export interface DestinationEventDeps {
   store: Store;
-  dispatcher: Dispatcher;
+  waker: StreamWaker;
   clock: () => Date;
 }
 
 /**
  * Audit events the delivery itself records about a destination (disabled, failing), as the
- * system actor, through the same outbox and dispatch as the API's. The idempotency key makes an
+ * system actor, through the same stream log and wake-up as the API's. The idempotency key makes an
  * activity retry find the event it already wrote.
  */
 export async function recordDestinationEvent(deps: DestinationEventDeps, hook: WebhookDoc, what: { idempotencyKey: string; description: string; metadata: Record<string, unknown> }): Promise<void> {
@@ -38,7 +38,6 @@ export async function recordDestinationEvent(deps: DestinationEventDeps, hook: W
     idem: what.idempotencyKey,
     tokens: searchTokens(base),
   };
-  const plan = await deps.dispatcher.prepare(ws, [doc]);
   const [result] = await deps.store.events.insertForWorkspace(ws._id, [doc]);
-  await deps.dispatcher.dispatch(plan, new Set(result?.created ? [result.event._id] : []));
+  if (result?.created) deps.waker.notify(ws, [doc.category]);
 }

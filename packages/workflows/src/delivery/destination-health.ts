@@ -1,12 +1,12 @@
 import { DELIVERY_LIMITS, redactUrl } from '@audit/shared';
 import type { Store, WebhookDoc } from '@audit/store';
 import { recordDestinationEvent } from './destination-events.ts';
-import type { Dispatcher } from './dispatcher.ts';
+import type { StreamWaker } from './stream-waker.ts';
 
 export interface HealthDeps {
   store: Store;
   clock: () => Date;
-  dispatcher: Dispatcher;
+  waker: StreamWaker;
 }
 
 const DAY_MS = 86_400_000;

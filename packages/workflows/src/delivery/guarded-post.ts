@@ -17,7 +17,7 @@ export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all:
 export interface PostRequest {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
   timeoutMs: number;
   maxBodyBytes: number;
   /** Local development only: private and loopback addresses are allowed. */
@@ -67,7 +67,7 @@ export function guardedPost(req: PostRequest): Promise<PostResult> {
       if (why) return fail(new RefusedAddressError(`refused to connect to ${url.hostname}: ${why}`));
     }
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const body = Buffer.from(req.body, 'utf8');
+    const body = typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
     const client = send(url, {
       method: 'POST',
       agent: false,

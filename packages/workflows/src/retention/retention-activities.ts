@@ -78,11 +78,13 @@ export function createRetentionActivities(deps: RetentionDeps) {
       try {
         for (let i = 0; i < batchesPerSlice; i++) {
           const ids = await store.events.deleteExpiredBatch(ws._id, cutoff, batchSize);
-          await store.purgeDependents(ws._id, ids.ids);
+          // The stream log and the delivery records follow by their own timestamps, in bounded
+          // batches deleted by `_id`, with no look-up of which events went.
+          const dependents = (await store.streamLog.deleteExpired(ws._id, cutoff, batchSize)) + (await store.deliveries.deleteExpired(ws._id, cutoff, batchSize));
           deleted += ids.deleted;
           await store.retentionRuns.addDeleted(input.runId, ws._id, ids.deleted);
           ctx.heartbeat({ workspaceId: ws._id, deleted });
-          if (ids.ids.length < batchSize) return { deleted, done: true };
+          if (ids.ids.length < batchSize && dependents === 0) return { deleted, done: true };
           if (pauseMs > 0) await sleepUnlessCancelled(pauseMs);
         }
         return { deleted, done: false };

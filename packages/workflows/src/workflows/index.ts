@@ -1,2 +1,2 @@
 export { retentionPurge, scheduledRetentionPurge } from '../retention/retention-workflow.ts';
-export { deliverEvent, dispatchReconciler, webhookTest } from '../delivery/delivery-workflow.ts';
+export { destinationStream, manualRedelivery, streamSupervisor, webhookTest } from '../delivery/stream-workflow.ts';

@@ -1,0 +1,101 @@
+import { gzipSync } from 'node:zlib';
+import { classifyStatus, DELIVERY_LIMITS, newId, nextRetryDelay, parseRetryAfter, type AuditCloudEventAttributes, type ResponseClass } from '@audit/shared';
+import { signWebhook } from '@audit/shared/webhook-signing';
+import type { AttemptTrigger, DeliveryDoc, Store, WebhookDoc } from '@audit/store';
+import { noteFailure, noteGone, type HealthDeps } from './destination-health.ts';
+import { customHeaders, signingSecrets } from './destination-secrets.ts';
+import { formatSpec } from './formats/index.ts';
+import { guardedPost, type PostResult } from './guarded-post.ts';
+import type { DeliverySettings } from './delivery-settings.ts';
+
+export const USER_AGENT = 'atmos-audit-log-webhooks/2.0';
+
+/** The exact request: the format's body (gzipped when asked), signed over the bytes sent. */
+export function buildRequest(hook: WebhookDoc, webhookId: string, events: AuditCloudEventAttributes[], settings: DeliverySettings, now: Date): { headers: Record<string, string>; body: Buffer } {
+  const rendered = formatSpec(hook.format).render(events, { publicBaseUrl: settings.publicBaseUrl });
+  let body = Buffer.from(rendered.body, 'utf8');
+  const headers: Record<string, string> = { ...customHeaders(settings.encryptionKey, hook), 'user-agent': USER_AGENT, ...rendered.headers };
+  if (hook.compression === 'gzip') {
+    body = gzipSync(body);
+    headers['content-encoding'] = 'gzip';
+  }
+  const signed = signWebhook(signingSecrets(settings.encryptionKey, hook, now), webhookId, Math.floor(now.getTime() / 1000), body);
+  return { headers: { ...headers, ...signed }, body };
+}
+
+export async function post(hook: WebhookDoc, webhookId: string, events: AuditCloudEventAttributes[], settings: DeliverySettings, now: Date): Promise<{ result: PostResult; bytes: number }> {
+  let built;
+  try {
+    built = buildRequest(hook, webhookId, events, settings, now);
+  } catch (err) {
+    return { result: { kind: 'error', error: `could not build the request: ${(err as Error).message}`, refused: true, durationMs: 0 }, bytes: 0 };
+  }
+  const result = await guardedPost({
+    url: hook.url,
+    headers: built.headers,
+    body: built.body,
+    timeoutMs: settings.requestTimeoutMs,
+    maxBodyBytes: DELIVERY_LIMITS.responseBodyBytes,
+    allowPrivate: settings.allowPrivate,
+    loopbackOnly: settings.loopbackOnly ?? false,
+    resolver: settings.resolver,
+  });
+  return { result, bytes: built.body.length };
+}
+
+export interface AttemptOutcome {
+  status: 'succeeded' | 'failed' | 'retrying';
+  cls: ResponseClass;
+  /** The wait before the next attempt; null when this run is over. */
+  nextDelayMs: number | null;
+  responseStatus: number | null;
+  at: Date;
+}
+
+export interface AttemptDeps {
+  store: Store;
+  clock: () => Date;
+  settings: DeliverySettings;
+  health: HealthDeps;
+}
+
+/**
+ * One attempt of a batch: POST, the attempt stored, the destination's health and the delivery
+ * settled. `scheduleIndex` is the attempt's place in the retry schedule, which decides the wait
+ * before the next one (a Retry-After longer than that is honoured).
+ */
+export async function attemptBatch(deps: AttemptDeps, hook: WebhookDoc, delivery: DeliveryDoc, events: AuditCloudEventAttributes[], trigger: AttemptTrigger, scheduleIndex: number): Promise<AttemptOutcome> {
+  const { store, settings } = deps;
+  const startedAt = deps.clock();
+  const attempt = delivery.attempts + 1;
+  const { result, bytes } = await post(hook, delivery._id, events, settings, startedAt);
+  const cls: ResponseClass = result.kind === 'response' ? classifyStatus(result.status) : result.refused ? 'stop' : 'retry';
+  const retryAfter = result.kind === 'response' ? parseRetryAfter(result.retryAfter, startedAt) : null;
+  const nextDelayMs = cls === 'retry' ? nextRetryDelay(settings.retrySchedule, scheduleIndex + 1, retryAfter, Math.random) : null;
+  const nextAttemptAt = nextDelayMs === null ? null : new Date(startedAt.getTime() + result.durationMs + nextDelayMs);
+  const responseStatus = result.kind === 'response' ? result.status : null;
+  const error = result.kind === 'error' ? result.error : cls === 'success' ? null : `HTTP ${result.status}${cls === 'retry' && result.status < 400 ? ' (redirects are not followed)' : ''}`;
+  await store.deliveries.putAttempt({
+    _id: newId('attempt', startedAt.getTime()),
+    workspaceId: delivery.workspaceId,
+    deliveryId: delivery._id,
+    webhookId: hook._id,
+    attempt,
+    trigger,
+    status: cls === 'success' ? 'succeeded' : 'failed',
+    responseStatus,
+    responseBody: result.kind === 'response' ? result.body : null,
+    durationMs: result.durationMs,
+    bytes,
+    error,
+    startedAt,
+    nextAttemptAt,
+  });
+  const status: AttemptOutcome['status'] = cls === 'success' ? 'succeeded' : nextDelayMs === null ? 'failed' : 'retrying';
+  // The destination's state first: once a delivery reads as settled, a 410 or a warning it caused is visible.
+  if (cls === 'success') await store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt);
+  else if (cls === 'gone') await noteGone(deps.health, hook);
+  else await noteFailure(deps.health, hook);
+  await store.deliveries.settle(delivery.workspaceId, delivery._id, attempt, { status: status === 'retrying' ? 'pending' : status, lastAttemptAt: startedAt, nextAttemptAt, lastResponseStatus: responseStatus, lastError: error }, deps.clock());
+  return { status, cls, nextDelayMs, responseStatus, at: startedAt };
+}

@@ -1,0 +1,28 @@
+import { CloudEvent, HTTP } from 'cloudevents';
+import { gunzipSync } from 'node:zlib';
+import { Webhook } from 'standardwebhooks';
+import type { ReceivedRequest } from '@audit/testing';
+
+export const lockCreated = (n = 0, extra: Record<string, unknown> = {}) => ({
+  category: 'lock' as const,
+  action: 'created',
+  actor: { type: 'user' as const, id: 'usr_1', name: 'Ada Lovelace', email: 'ada@example.com' },
+  target: { type: 'stack', id: `stk_${n}`, name: 'prod vpc' },
+  description: `Locked stack ${n}`,
+  metadata: { reason: 'incident 42', n },
+  context: { ip: '203.0.113.9' },
+  ...extra,
+});
+
+/** Exactly what a receiver does: verify the raw bytes with the public library, then parse with the SDK. */
+export function verifyBatch(req: ReceivedRequest, secret: string): CloudEvent<Record<string, any>>[] {
+  new Webhook(secret).verify(req.raw, req.headers);
+  const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(req.raw).toString('utf8') : req.body;
+  const parsed = HTTP.toEvent({ headers: req.headers, body });
+  return (Array.isArray(parsed) ? parsed : [parsed]) as CloudEvent<Record<string, any>>[];
+}
+
+/** The `auditseq` of every event of every request, in arrival order. */
+export function seqsOf(reqs: ReceivedRequest[], secret: string): number[] {
+  return reqs.flatMap((r) => verifyBatch(r, secret).filter((e) => e.type !== 'pro.atmos.webhook.test').map((e) => Number(e['auditseq'])));
+}
