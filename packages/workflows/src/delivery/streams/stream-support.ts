@@ -22,7 +22,10 @@ export function verifyBatch(req: ReceivedRequest, secret: string): CloudEvent<Re
   return (Array.isArray(parsed) ? parsed : [parsed]) as CloudEvent<Record<string, any>>[];
 }
 
-/** The `auditseq` of every event of every request, in arrival order. */
-export function seqsOf(reqs: ReceivedRequest[], secret: string): number[] {
-  return reqs.flatMap((r) => verifyBatch(r, secret).filter((e) => e.type !== 'pro.atmos.webhook.test').map((e) => Number(e['auditseq'])));
+/**
+ * The `auditseq` of every recorded event of every request, in arrival order. Destinations that
+ * take every category also get the service's own events (their creation, say): left out here.
+ */
+export function seqsOf(reqs: ReceivedRequest[], secret: string, type = 'pro.atmos.lock.created'): number[] {
+  return reqs.flatMap((r) => verifyBatch(r, secret).filter((e) => e.type === type).map((e) => Number(e['auditseq'])));
 }

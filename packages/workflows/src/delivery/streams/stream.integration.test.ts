@@ -33,7 +33,7 @@ describe('destination streams', () => {
     const t = await env.tenant('enterprise');
     const rx = await receiver();
     const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'] });
-    expect(webhook).toMatchObject({ format: 'cloudevents', batchSize: 100, stream: { state: 'running', backlog: 0 } });
+    expect(webhook).toMatchObject({ format: 'cloudevents', batchSize: 100, compression: 'none', stream: { state: 'running', deliveredThrough: null } });
     const seqs = await recordMany(t, 2_000);
     await eventually(async () => seqsOf(rx.requests, secret).length >= 2_000, 60_000, '2,000 events delivered');
     for (const r of rx.requests) {
@@ -55,7 +55,7 @@ describe('destination streams', () => {
   it('lingers a lone event, then sends it within about a second', async () => {
     const t = await env.tenant('enterprise');
     const rx = await receiver();
-    const { secret } = await t.caller.webhooks.create({ url: rx.url });
+    const { secret } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'] });
     const started = Date.now();
     const ev = await t.caller.events.record(lockCreated());
     const [req] = await rx.waitFor(1, (r) => r.body.includes(ev.id), 10_000);
@@ -68,7 +68,7 @@ describe('destination streams', () => {
   it('retries a batch whole with the same webhook-id through 503 and Retry-After, and keeps order', async () => {
     const t = await env.tenant('enterprise');
     const rx = await receiver((_req, n) => (n === 0 ? { status: 503 } : n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
-    const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, batchSize: 10 });
+    const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, batchSize: 10, categories: ['lock'] });
     const seqs = await recordMany(t, 35, 35);
     await eventually(async () => new Set(seqsOf(rx.requests, secret)).size >= 35, 20_000, 'all 35 delivered');
     const [a, b, c] = rx.requests;
@@ -92,7 +92,7 @@ describe('destination streams', () => {
   it('marks a batch refused with a 4xx failed and moves on; the event says which delivery carried it', async () => {
     const t = await env.tenant('enterprise');
     const rx = await receiver((_req, n) => (n === 0 ? { status: 400, body: 'nope' } : { status: 204 }));
-    const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, batchSize: 2 });
+    const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, batchSize: 2, categories: ['lock'] });
     const { events } = await t.caller.events.recordBatch({ events: [lockCreated(1), lockCreated(2), lockCreated(3)] });
     await eventually(async () => seqsOf(rx.requests, secret).length >= 3, 15_000, 'three events sent');
     expect(rx.requests).toHaveLength(2);
@@ -120,7 +120,9 @@ describe('destination streams', () => {
       events: Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? { ...lockCreated(i), category: 'release' as const, action: 'created' } : lockCreated(i))),
     });
     const want = events.filter((e) => e.category === 'release').map((e) => e.seq);
-    await eventually(async () => seqsOf(rx.requests, secret).length >= want.length, 15_000, 'releases delivered');
-    expect(seqsOf(rx.requests, secret)).toEqual(want);
+    const release = 'pro.atmos.release.created';
+    await eventually(async () => seqsOf(rx.requests, secret, release).length >= want.length, 15_000, 'releases delivered');
+    expect(seqsOf(rx.requests, secret, release)).toEqual(want);
+    expect(rx.requests.flatMap((r) => verifyBatch(r, secret)).every((e) => e.type === release)).toBe(true);
   });
 });
