@@ -40,7 +40,7 @@ export function effectiveBatchSize(format: WebhookFormat, batchSize: number): nu
  * Headers the delivery sets itself and a destination may not override. `authorization` is not
  * among them because the product never sets it: SIEM tokens usually travel in it.
  */
-const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'user-agent']);
+const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'host', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'user-agent']);
 const RESERVED_PREFIXES = ['webhook-', 'ce-', 'proxy-', ':'];
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const VALUE = /^[\x20-\x7e\t]*$/;
@@ -132,7 +132,10 @@ export const WebhookFields = {
 
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z' });
 /** Where a new destination's stream starts: now (the default), or an instant within retention (backfill). */
-export const StartFromSchema = z.union([z.literal('now'), instant], { message: "must be 'now' or an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z" });
+export const StartFromSchema = z
+  .string()
+  .max(64, { message: 'must be at most 64 characters' })
+  .refine((v) => v === 'now' || instant.safeParse(v).success, { message: "must be 'now' or an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z" });
 export const InstantSchema = instant;
 
 /** A destination's category filter: empty means every category. */

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { classifyStatus, newId } from '@audit/shared';
+import { classifyStatus, hasEntitlement, newId } from '@audit/shared';
 import type { Store } from '@audit/store';
 import type { HealthDeps } from './destination-health.ts';
 import type { DeliverySettings } from './delivery-settings.ts';
@@ -84,7 +84,7 @@ export function createStreamActivities(deps: StreamActivityDeps) {
             stream = await deps.store.streams.find(hook.workspaceId, hook._id);
           }
           const ws = await deps.store.workspaces.findById(hook.workspaceId);
-          const behind = !!stream && (ws?.eventSeq ?? 0) >= stream.next.seq && (stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > BEHIND_AFTER_MS);
+          const behind = !!stream && !!ws && hasEntitlement(ws.plan, 'webhooks') && ws.eventSeq >= stream.next.seq && (stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > BEHIND_AFTER_MS);
           try {
             await deps.waker.ensure({ workspaceId: hook.workspaceId, webhookId: hook._id }, behind ? 'wake' : null);
             if (behind) out.woken++;
