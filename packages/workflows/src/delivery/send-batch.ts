@@ -10,17 +10,19 @@ import type { DeliverySettings } from './delivery-settings.ts';
 
 export const USER_AGENT = 'atmos-audit-log-webhooks/2.0';
 
-/** The exact request: the format's body (gzipped when asked), signed over the bytes sent. */
+/**
+ * The exact request: the format's body, signed, then gzipped when asked. The signature covers the
+ * body as the receiver's HTTP stack hands it over once `content-encoding` is undone (body-parser,
+ * nginx and most gateways inflate it): Standard Webhooks libraries read the payload as text, so a
+ * signature over compressed bytes could not be checked with them at all.
+ */
 export function buildRequest(hook: WebhookDoc, webhookId: string, events: AuditCloudEventAttributes[], settings: DeliverySettings, now: Date): { headers: Record<string, string>; body: Buffer } {
   const rendered = formatSpec(hook.format).render(events, { publicBaseUrl: settings.publicBaseUrl });
-  let body = Buffer.from(rendered.body, 'utf8');
-  const headers: Record<string, string> = { ...customHeaders(settings.encryptionKey, hook), 'user-agent': USER_AGENT, ...rendered.headers };
-  if (hook.compression === 'gzip') {
-    body = gzipSync(body);
-    headers['content-encoding'] = 'gzip';
-  }
-  const signed = signWebhook(signingSecrets(settings.encryptionKey, hook, now), webhookId, Math.floor(now.getTime() / 1000), body);
-  return { headers: { ...headers, ...signed }, body };
+  const text = Buffer.from(rendered.body, 'utf8');
+  const signed = signWebhook(signingSecrets(settings.encryptionKey, hook, now), webhookId, Math.floor(now.getTime() / 1000), text);
+  const headers: Record<string, string> = { ...customHeaders(settings.encryptionKey, hook), 'user-agent': USER_AGENT, ...rendered.headers, ...signed };
+  if (hook.compression !== 'gzip') return { headers, body: text };
+  return { headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipSync(text) };
 }
 
 export async function post(hook: WebhookDoc, webhookId: string, events: AuditCloudEventAttributes[], settings: DeliverySettings, now: Date): Promise<{ result: PostResult; bytes: number }> {

@@ -14,10 +14,20 @@ export const lockCreated = (n = 0, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** Exactly what a receiver does: verify the raw bytes with the public library, then parse with the SDK. */
+/** The body as a receiver's HTTP stack hands it over: `content-encoding` undone. */
+export function bodyOf(req: ReceivedRequest): string {
+  return req.headers['content-encoding'] === 'gzip' ? gunzipSync(req.raw).toString('utf8') : req.body;
+}
+
+/** Verified with the public Standard Webhooks library; `jsonParse: false` since not every format is one JSON document. */
+export function verifySignature(req: ReceivedRequest, secret: string): void {
+  new Webhook(secret).verify(bodyOf(req), req.headers, { jsonParse: false });
+}
+
+/** Exactly what a receiver does: verify with the public library, then parse with the SDK. */
 export function verifyBatch(req: ReceivedRequest, secret: string): CloudEvent<Record<string, any>>[] {
-  new Webhook(secret).verify(req.raw, req.headers);
-  const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(req.raw).toString('utf8') : req.body;
+  verifySignature(req, secret);
+  const body = bodyOf(req);
   const parsed = HTTP.toEvent({ headers: req.headers, body });
   return (Array.isArray(parsed) ? parsed : [parsed]) as CloudEvent<Record<string, any>>[];
 }
