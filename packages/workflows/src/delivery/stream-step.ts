@@ -51,16 +51,31 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
     const wait = (delivery.nextAttemptAt?.getTime() ?? 0) - now.getTime();
     if (wait > 50 && !input.force) return result({ state: 'retrying', next: 'retry', delayMs: wait, deliveryId: delivery._id }, stream);
     const events = await readSeqs(store.streamLog, input.workspaceId, stream.open.fromClaim, stream.open.seqs, now);
+    if (events.length === 0) {
+      // Retention removed the batch's events while it waited: nothing is left to send.
+      await store.deliveries.settle(input.workspaceId, delivery._id, delivery.attempts, { status: 'failed', lastAttemptAt: delivery.lastAttemptAt, nextAttemptAt: null, lastResponseStatus: delivery.lastResponseStatus, lastError: 'the events are no longer stored' }, now);
+      return finish(deps, stream, stream.open, false, null);
+    }
     return send(deps, hook, stream, stream.open, delivery, events);
   }
 
-  const batch = await readBatch(store.streamLog, stream.next, {
-    workspaceId: input.workspaceId,
-    categories: hook.categories,
-    bounds: boundsFor(hook, settings.publicBaseUrl),
-    untilSeq: stream.untilSeq,
-    now,
-  });
+  const read = () =>
+    readBatch(store.streamLog, stream.next, {
+      workspaceId: input.workspaceId,
+      categories: hook.categories,
+      bounds: boundsFor(hook, settings.publicBaseUrl),
+      untilSeq: stream.untilSeq,
+      now: deps.clock(),
+    });
+  let batch = await read();
+  // A live batch that is not full lingers for more events here, in the activity: a round trip
+  // through the workflow (timer, workflow task, new activity) would cost more than the wait.
+  const lingerLeft = () => settings.lingerMs - (deps.clock().getTime() - batch.events[0]!.recordedAt.getTime());
+  if (stream.kind === 'live' && batch.events.length > 0 && !batch.full && !batch.reachedEnd && lingerLeft() > 0) {
+    await new Promise((r) => setTimeout(r, lingerLeft()));
+    heartbeat();
+    batch = await read();
+  }
   const moved = batch.after.seq !== stream.next.seq || batch.after.claim !== stream.next.claim;
   if (batch.events.length === 0) {
     if (stream.kind === 'replay' && !batch.blocked) {
@@ -69,10 +84,6 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
     }
     if (moved || !stream.idleSince) await store.streams.save(stream._id, { next: batch.after, idleSince: stream.idleSince ?? now }, now);
     return batch.blocked ? result({ state: 'running', next: 'wait', delayMs: BLOCKED_RECHECK_MS, nextSeq: batch.after.seq }) : result({ state: 'running', next: 'idle', nextSeq: batch.after.seq });
-  }
-  const age = now.getTime() - batch.events[0]!.recordedAt.getTime();
-  if (stream.kind === 'live' && !batch.full && !batch.reachedEnd && age < settings.lingerMs) {
-    return result({ state: 'running', next: 'wait', delayMs: Math.max(10, settings.lingerMs - age) }, stream);
   }
   const open: OpenBatch = {
     deliveryId: newId('delivery', now.getTime()),

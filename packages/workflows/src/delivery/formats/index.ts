@@ -1,36 +1,18 @@
-import type { AuditCloudEventAttributes } from '@audit/shared';
+/**
+ * Payload renderers for SIEM webhook deliveries. Pure: no I/O, no clock, no randomness. The same
+ * events and context always give the same bytes, so a retried batch is re-rendered byte for byte
+ * (only the signer's timestamp and signature change between attempts).
+ */
 import { cloudEventsBatch, cloudEventsBinary, cloudEventsStructured } from './cloudevents-formats.ts';
 import { datadogLogs } from './datadog-format.ts';
+import type { FormatSpec } from './format-spec.ts';
 import { splunkHec } from './splunk-format.ts';
+
+export type { FormatSpec, RenderContext, RenderedBody } from './format-spec.ts';
+export { toEnvelope } from './envelope.ts';
 
 export const STREAM_FORMATS = ['cloudevents', 'cloudevents-structured', 'cloudevents-binary', 'datadog', 'splunk-hec'] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
-
-export interface RenderContext {
-  publicBaseUrl: string;
-}
-
-export interface RenderedBody {
-  /** Lower-case names: content-type always, ce-* in binary mode; never webhook-* (the signer's). */
-  headers: Record<string, string>;
-  /** The exact text sent, before any gzip the sender applies. */
-  body: string;
-}
-
-/**
- * One payload format: how events become a request body, and its limits. The batcher closes a
- * batch with `entryBytes` and `bodyBytes` before the body passes `maxBodyBytes`, so the byte
- * accounting is exact (the unit tests hold it to `Buffer.byteLength` of the rendered body).
- */
-export interface FormatSpec {
-  maxEvents: number;
-  maxBodyBytes: number;
-  /** Most bytes one entry may take, where the intake has such a limit. */
-  maxEntryBytes: number | null;
-  entryBytes(event: AuditCloudEventAttributes, ctx: RenderContext): number;
-  bodyBytes(entrySizes: number[]): number;
-  render(events: AuditCloudEventAttributes[], ctx: RenderContext): RenderedBody;
-}
 
 export const FORMATS: Record<StreamFormat, FormatSpec> = {
   cloudevents: cloudEventsBatch,

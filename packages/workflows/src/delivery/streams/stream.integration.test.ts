@@ -49,6 +49,12 @@ describe('destination streams', () => {
       return w.stream?.deliveredThrough?.seq === seqs.at(-1) ? w : null;
     });
     expect(view.stream).toMatchObject({ state: 'running', backlog: 0, lagSeconds: 0, lastDelivery: { status: 'succeeded', responseStatus: 204 } });
+    // One workflow for the destination, whose query tells what it did.
+    const handle = env.deps.temporal!.workflow.getHandle(`stream:${webhook.id}`);
+    const state = await handle.query<{ delivered: number; steps: number; last: { state: string } | null }>('state');
+    expect(state.delivered).toBe(2_000);
+    expect(state.last?.state).toBe('running');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
     console.log(`[measure] 2,000 events in ${rx.requests.length} requests`);
   });
 
