@@ -6,6 +6,12 @@ import { findOwned } from './tenant-lookup.ts';
 /** An event ready to insert, without its `seq`, which the store assigns. */
 export type NewEvent = Omit<EventDoc, 'seq'>;
 
+/**
+ * Events per claim: a claim carries its events, and at the limits (16 KiB of metadata, 2,000
+ * characters of description) 250 of them stay well under the 16 MiB a document may hold.
+ */
+const CLAIM_MAX_EVENTS = 250;
+
 export interface ListQuery {
   limit: number;
   /** Keyset position: only events strictly older than this `(recordedAt, id)`. */
@@ -45,13 +51,19 @@ export class EventsStore {
     if (events.length === 0) return [];
     const seen = new Set<string>();
     const unique = events.filter((e) => !seen.has(e.idem) && seen.add(e.idem));
-    const claim = await this.serialized(workspaceId, () => this.log.claim(workspaceId, unique, new Date()));
-    const unused = await insertClaimed(this.col, claim.events);
-    await this.log.commit(claim, unused, new Date());
-    const skipped = new Set(unused);
-    const inserted = new Map(claim.events.filter((d) => !skipped.has(d.seq)).map((d) => [d.idem, d]));
+    const claimed: EventDoc[] = [];
+    const skipped = new Set<number>();
+    for (let i = 0; i < unique.length; i += CLAIM_MAX_EVENTS) {
+      const part = unique.slice(i, i + CLAIM_MAX_EVENTS);
+      const claim = await this.serialized(workspaceId, () => this.log.claim(workspaceId, part, new Date()));
+      const unused = await insertClaimed(this.col, claim.events);
+      await this.log.commit(claim, unused, new Date());
+      claimed.push(...claim.events);
+      for (const n of unused) skipped.add(n);
+    }
+    const inserted = new Map(claimed.filter((d) => !skipped.has(d.seq)).map((d) => [d.idem, d]));
     const existing = new Map<string, EventDoc>();
-    const missing = claim.events.filter((d) => skipped.has(d.seq)).map((d) => d.idem);
+    const missing = claimed.filter((d) => skipped.has(d.seq)).map((d) => d.idem);
     if (missing.length > 0) for (const doc of await this.col.find({ workspaceId, idem: { $in: missing } }).toArray()) existing.set(doc.idem, doc);
     return events.map((e) => {
       const mine = inserted.get(e.idem);

@@ -101,7 +101,11 @@ export interface DeliveryView {
   attempts: AttemptView[];
 }
 
-export function toDeliveryView(doc: DeliveryDoc, attempts: AttemptDoc[]): DeliveryView {
+/** Deliveries stored before streams carried one event (`eventId`) and no seqs: shown as batches of one. */
+type StoredDelivery = DeliveryDoc & { eventId?: string };
+
+export function toDeliveryView(stored: StoredDelivery, attempts: AttemptDoc[]): DeliveryView {
+  const doc = { ...stored, kind: stored.kind ?? 'stream', eventIds: stored.eventIds ?? (stored.eventId ? [stored.eventId] : []), seqs: stored.seqs ?? [] };
   return {
     id: doc._id,
     webhookId: doc.webhookId,
