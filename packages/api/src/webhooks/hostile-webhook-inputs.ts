@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CATEGORIES } from '@audit/shared';
+import { CATEGORIES, WEBHOOK_FORMATS } from '@audit/shared';
 import { hostileString, hostileValue, OPERATOR_KEYS, POLLUTION_KEYS } from '../hostile/hostile-arbitraries.ts';
 
 /**
@@ -13,6 +13,8 @@ const canary = (kind: 'hv' | 'pw' | 'qt') => fc.stringMatching(/^[0-9a-f]{12}$/)
 export interface WebhookPools {
   webhookIds: string[];
   deliveryIds: string[];
+  /** Events of both tenants, for `webhooks.deliveries({ eventId })`. */
+  eventIds: string[];
   workspaceIds: string[];
 }
 
@@ -56,6 +58,25 @@ const headers = fc.oneof(
 );
 
 const categories = fc.oneof({ weight: 2, arbitrary: fc.subarray([...CATEGORIES]) }, { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...CATEGORIES), hostileString), { maxLength: 30 }) });
+/** Instants around the edges that matter: now, the future, inside and past retention (365 days on Enterprise), and malformed. */
+const DAY = 86_400_000;
+const instant = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: -400, max: 2 }).map((days) => new Date(Date.now() + days * DAY).toISOString()) },
+  { weight: 2, arbitrary: fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) },
+  { weight: 1, arbitrary: fc.integer({ min: -7_200, max: 7_200 }).map((s) => new Date(Date.now() + s * 1000).toISOString().replace('Z', '+00:00')) },
+  { weight: 1, arbitrary: fc.constantFrom('2026-13-45T00:00:00Z', '0000-01-01T00:00:00Z', 'yesterday', '', 'now', '2026-11-30', '2026-11-30T05:00:00', '+275760-09-13T00:00:00.000Z') },
+);
+/** Mostly a value the procedure takes (or the field left out), sometimes one just past a bound. */
+const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) =>
+  field(fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 6, arbitrary: valid }, { weight: 2, arbitrary: invalid }));
+const streamSettings = {
+  format: mostly(fc.constantFrom(...WEBHOOK_FORMATS), fc.constantFrom('structured', 'binary', 'Cloudevents', 'xml', '$gt', '')),
+  batchSize: mostly(fc.integer({ min: 1, max: 100 }), fc.oneof(fc.integer({ min: -5, max: 150 }), fc.constantFrom(0, 101, 2.5, Number.MAX_SAFE_INTEGER, -0, 1e21, Number.NaN, '10', '1e2', null))),
+  compression: mostly(fc.constantFrom('none', 'gzip'), fc.constantFrom('GZIP', 'brotli', 'deflate', '', '$ne', null)),
+};
+/** Within an Enterprise workspace's retention and not in the future, or 'now'. */
+const pastInstant = fc.oneof(fc.constant('now'), fc.integer({ min: 60, max: 364 * 86_400 }).map((s) => new Date(Date.now() - s * 1000).toISOString()));
+
 const pick = <T>(pool: T[], junkId: string) => fc.oneof(fc.constantFrom(...pool), fc.constant(junkId), hostileString);
 const optionalRecord = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) =>
   fc.oneof({ weight: 4, arbitrary: fc.record(fields) }, { weight: 4, arbitrary: fc.record(fields, { requiredKeys: [] }) }, { weight: 1, arbitrary: junk() });
@@ -64,14 +85,23 @@ export function webhookInputs(p: WebhookPools): Record<string, fc.Arbitrary<unkn
   // The caller's own workspace and ids most often, so that inputs get past the lookups to the store.
   const workspaceId = field(fc.oneof({ weight: 3, arbitrary: fc.constant(p.workspaceIds[0]!) }, { weight: 1, arbitrary: fc.constantFrom(...p.workspaceIds) }));
   const webhookId = field(fc.oneof({ weight: 3, arbitrary: fc.constant(p.webhookIds[0]!) }, { weight: 1, arbitrary: pick(p.webhookIds, 'whk_01ARZ3NDEKTSV4RRFFQ69G5FAV') }));
-  const destination = { url: field(url), description: field(fc.oneof(fc.string({ maxLength: 40 }), hostileString)), headers: field(headers), categories: field(categories), format: field(fc.constantFrom('structured', 'binary', 'Binary', '$gt')) };
+  const destination = { url: field(url), description: field(fc.oneof(fc.string({ maxLength: 40 }), hostileString)), headers: field(headers), categories: field(categories), ...streamSettings };
   return {
-    'webhooks.create': optionalRecord({ workspaceId, ...destination }),
-    'webhooks.update': optionalRecord({ workspaceId, id: webhookId, ...destination, description: field(fc.oneof(hostileString, fc.constant(null))), enabled: field(fc.boolean()) }),
+    'webhooks.create': optionalRecord({ workspaceId, ...destination, startFrom: mostly(pastInstant, instant) }),
+    'webhooks.update': optionalRecord({
+      workspaceId,
+      id: webhookId,
+      ...destination,
+      description: field(fc.oneof(hostileString, fc.constant(null))),
+      enabled: field(fc.boolean()),
+      // Only with enabled: true; without it, even a valid value is refused.
+      resumeFrom: mostly(fc.constantFrom('position', 'now'), fc.constantFrom('Now', 'start', '', null)),
+    }),
     'webhooks.test': optionalRecord({ workspaceId, id: webhookId }),
     'webhooks.deliveries': optionalRecord({
       workspaceId,
       webhookId,
+      eventId: field(fc.oneof(fc.constantFrom(...p.eventIds), fc.constant('evt_01ARZ3NDEKTSV4RRFFQ69G5FAV'), hostileString)),
       status: field(fc.constantFrom('pending', 'succeeded', 'failed', '$ne')),
       cursor: field(fc.oneof(hostileString, fc.base64String({ maxLength: 80 }), fc.constantFrom(...p.deliveryIds).map((id) => Buffer.from(`d:${id}`).toString('base64url')))),
       limit: field(fc.integer({ min: -5, max: 200 })),
@@ -82,5 +112,6 @@ export function webhookInputs(p: WebhookPools): Record<string, fc.Arbitrary<unkn
       webhookId,
       since: field(fc.oneof(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom('2026-13-45T00:00:00Z', '0000-01-01T00:00:00Z', 'yesterday'))),
     }),
+    'webhooks.replay': optionalRecord({ workspaceId, id: webhookId, since: field(fc.oneof(pastInstant.filter((v) => v !== 'now'), instant)), until: mostly(fc.constant(new Date().toISOString()), instant) }),
   };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCustomHeaders, checkWebhookUrl, WEBHOOK_FORMATS, WebhookCategoriesSchema } from '@audit/shared';
-import { connectMongo, type WebhookDoc } from '@audit/store';
+import { checkCustomHeaders, checkWebhookUrl, WEBHOOK_FORMATS, WEBHOOK_LIMITS, WebhookCategoriesSchema } from '@audit/shared';
+import { connectMongo, type StreamDoc, type WebhookDoc } from '@audit/store';
 import { eventually, openTestEnv, provided, startReceiver, type Caller, type Receiver, type Tenant, type TestEnv } from '@audit/testing';
 import { appRouter } from '../router.ts';
 import { createContext } from '../trpc/context.ts';
@@ -29,6 +29,9 @@ const bState = async () => ({
   hooks: await env.deps.store.webhooks.col.find({ workspaceId: b.workspaceId }).toArray(),
   deliveries: await env.deps.store.deliveries.col.find({ workspaceId: b.workspaceId }).toArray(),
   attempts: await env.deps.store.deliveries.attempts.find({ workspaceId: b.workspaceId }).toArray(),
+  // Where B's stream stands and whether anything (a replay) was started for it; not its idle bookkeeping.
+  streams: await env.deps.store.streams.col.find({ workspaceId: b.workspaceId }, { projection: { kind: 1, webhookId: 1, status: 1, open: 1, deliveredThrough: 1 } }).toArray(),
+  events: await env.deps.store.events.col.countDocuments({ workspaceId: b.workspaceId }),
 });
 
 beforeAll(async () => {
@@ -41,19 +44,21 @@ beforeAll(async () => {
   strict = createCallerFactory(appRouter)(createContext(strictDeps, await authenticate(env.deps.store, env.deps.config.ADMIN_TOKEN, `Bearer ${a.key}`)));
   const seed = async (t: Tenant) => {
     const { webhook } = await t.caller.webhooks.create({ url: rx.url, headers: { 'X-Api-Key': 'hv_0123456789ab' } });
-    await t.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_seed' } });
-    // Both deliveries (the creation's settings event and the lock event) settled, so nothing
-    // changes the tenant's records behind the snapshot.
+    const ev = await t.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_seed' } });
+    // The batches carrying the creation's settings event and the lock event settled, and the
+    // stream past them, so nothing changes the tenant's records behind the snapshot.
     const settled = await eventually(async () => {
-      const { items } = await t.caller.webhooks.deliveries({ webhookId: webhook.id });
-      return items.length >= 2 && items.every((d) => d.status !== 'pending') ? items : null;
-    });
-    return { webhookId: webhook.id, deliveryId: settled[0]!.id };
+      const { items, event } = await t.caller.webhooks.deliveries({ webhookId: webhook.id, eventId: ev.id });
+      const all = (await t.caller.webhooks.deliveries({ webhookId: webhook.id })).items;
+      const { stream } = await t.caller.webhooks.get({ id: webhook.id });
+      return event?.state === 'delivered' && all.every((d) => d.status !== 'pending') && stream?.deliveredThrough?.seq === ev.seq && stream.backlog === 0 ? items : null;
+    }, 30_000, 'the seeded deliveries settled');
+    return { webhookId: webhook.id, deliveryId: settled[0]!.id, eventId: ev.id };
   };
   const [sa, sb] = [await seed(a), await seed(b)];
   aWebhookId = sa.webhookId;
-  bIds = [sb.webhookId, sb.deliveryId];
-  pools = { webhookIds: [sa.webhookId, sb.webhookId], deliveryIds: [sa.deliveryId, sb.deliveryId], workspaceIds: [a.workspaceId, b.workspaceId] };
+  bIds = [sb.webhookId, sb.deliveryId, sb.eventId];
+  pools = { webhookIds: [sa.webhookId, sb.webhookId], deliveryIds: [sa.deliveryId, sb.deliveryId], eventIds: [sa.eventId, sb.eventId], workspaceIds: [a.workspaceId, b.workspaceId] };
   bSnapshot = await bState();
 }, 120_000);
 
@@ -83,19 +88,33 @@ function storedProblems(doc: WebhookDoc, allowPrivate: boolean): string[] {
   if (Object.keys(names).length !== doc.headers.length || checkCustomHeaders(names).length > 0) problems.push(`headers ${JSON.stringify(doc.headers.map((h) => h.name))}`);
   if (!WebhookCategoriesSchema.safeParse(doc.categories).success) problems.push(`categories ${JSON.stringify(doc.categories)}`);
   if (!WEBHOOK_FORMATS.includes(doc.format)) problems.push(`format ${String(doc.format)}`);
+  if (!Number.isInteger(doc.batchSize) || doc.batchSize < 1 || doc.batchSize > WEBHOOK_LIMITS.batchSize) problems.push(`batchSize ${String(doc.batchSize)}`);
+  if (!(['none', 'gzip'] as unknown[]).includes(doc.compression)) problems.push(`compression ${String(doc.compression)}`);
+  if (typeof doc.enabled !== 'boolean') problems.push(`enabled ${String(doc.enabled)}`);
   if (doc.headers.some((h) => CANARY.test(h.hint))) problems.push('a header value stored in clear');
   problems.push(...operatorKeyPaths(doc).map((p) => `operator key ${p}`));
   return problems.map((p) => `${doc._id}: ${p}`);
 }
 
-const RUNS: Record<string, number> = { 'webhooks.create': 300, 'webhooks.update': 300, 'webhooks.test': 15, 'webhooks.deliveries': 200, 'webhooks.redeliver': 80, 'webhooks.recover': 60 };
+const RUNS: Record<string, number> = { 'webhooks.create': 300, 'webhooks.update': 300, 'webhooks.test': 15, 'webhooks.deliveries': 200, 'webhooks.redeliver': 80, 'webhooks.recover': 60, 'webhooks.replay': 40 };
+const NEEDS_SEEDED = new Set(['webhooks.redeliver', 'webhooks.recover', 'webhooks.replay']);
+
+/** A stream document in a state the engine could not have left it in. */
+function streamProblems(doc: StreamDoc): string[] {
+  const problems: string[] = [];
+  if (!['live', 'replay'].includes(doc.kind)) problems.push(`kind ${String(doc.kind)}`);
+  if (!Number.isInteger(doc.next?.seq) || doc.next.seq < 1) problems.push(`next ${JSON.stringify(doc.next)}`);
+  if (doc.kind === 'replay' && doc.untilSeq !== null && !Number.isInteger(doc.untilSeq)) problems.push(`untilSeq ${String(doc.untilSeq)}`);
+  if (doc.kind === 'replay' && doc.range && doc.range.until && doc.range.until.getTime() < doc.range.since.getTime()) problems.push('a replay range ending before it starts');
+  return problems.map((p) => `${doc._id}: ${p}`);
+}
 
 /**
  * The update property may have disabled tenant A's destination or pointed it elsewhere; the
  * redeliver and recover properties need it enabled, reachable and with no delivery in flight.
  */
 async function restoreSeededDestination(): Promise<void> {
-  await a.caller.webhooks.update({ id: aWebhookId, url: rx.url, enabled: true, headers: {}, categories: [] });
+  await a.caller.webhooks.update({ id: aWebhookId, url: rx.url, enabled: true, headers: {}, categories: [], format: 'cloudevents', batchSize: 100, compression: 'none' });
   await eventually(async () => (await a.caller.webhooks.deliveries({ webhookId: aWebhookId, limit: 100 })).items.every((d) => d.status !== 'pending'), 30_000, 'settled deliveries');
 }
 
@@ -103,7 +122,7 @@ describe('hostile input: webhook procedures', () => {
   for (const [path, runs] of Object.entries(RUNS)) {
     it(`${path}: never a 5xx, nothing invalid stored, no secret or other tenant's data in the answer`, async () => {
       const arb = webhookInputs(pools)[path]!;
-      if (path === 'webhooks.redeliver' || path === 'webhooks.recover') await restoreSeededDestination();
+      if (NEEDS_SEEDED.has(path)) await restoreSeededDestination();
       let accepted = 0;
       await fc.assert(
         fc.asyncProperty(arb, fc.boolean(), async (input, useStrict) => {
@@ -114,8 +133,16 @@ describe('hostile input: webhook procedures', () => {
           if (!outcome.ok) return void (process.env.HOSTILE_DEBUG && console.log(path, outcome.code, outcome.message.slice(0, 200)));
           accepted += 1;
           expect(answerProblems(path, outcome.value)).toEqual([]);
+          if (path === 'webhooks.replay') {
+            const replay = await env.deps.store.streams.col.findOne({ _id: outcome.value.replayId });
+            expect(replay && { workspaceId: replay.workspaceId, webhookId: replay.webhookId, kind: replay.kind }).toEqual({ workspaceId: a.workspaceId, webhookId: aWebhookId, kind: 'replay' });
+            expect(streamProblems(replay!)).toEqual([]);
+            return;
+          }
           const id = path === 'webhooks.create' ? outcome.value.webhook.id : path === 'webhooks.update' ? outcome.value.id : null;
           if (!id) return;
+          const stream = await env.deps.store.streams.find(a.workspaceId, id);
+          expect(stream && streamProblems(stream)).toEqual([]);
           const doc = await env.deps.store.webhooks.findForWorkspace(a.workspaceId, id);
           // A destination keeps the URL it was created with unless this call changed it.
           const urlChecked = caller === strict && (path === 'webhooks.create' || (doc !== null && doc.url !== previousUrl));

@@ -17,7 +17,7 @@ describe('webhook destinations', () => {
     const t = await env.tenant('enterprise');
     const created = await t.caller.webhooks.create({ url: URL_A, description: 'prod SIEM', headers: { Authorization: TOKEN }, categories: ['lock', 'auth'] });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(created.webhook).toMatchObject({ url: URL_A, description: 'prod SIEM', categories: ['lock', 'auth'], format: 'structured', enabled: true, headers: [{ name: 'Authorization', value: '****alue' }] });
+    expect(created.webhook).toMatchObject({ url: URL_A, description: 'prod SIEM', categories: ['lock', 'auth'], format: 'cloudevents', batchSize: 100, compression: 'none', enabled: true, headers: [{ name: 'Authorization', value: '****alue' }] });
     const id = created.webhook.id;
     expect(id).toMatch(/^whk_/);
 
@@ -91,6 +91,37 @@ describe('webhook destinations', () => {
     await expect(t.caller.webhooks.create({ url: URL_A })).rejects.toThrow(/at most 20 destinations/);
   });
 
+  it('bounds the stream settings, naming the field and the limit', async () => {
+    const t = await env.tenant('enterprise');
+    await expect(t.caller.webhooks.create({ url: URL_A, batchSize: 0 })).rejects.toThrow(/batchSize: must be at least 1/);
+    await expect(t.caller.webhooks.create({ url: URL_A, batchSize: 101 })).rejects.toThrow(/batchSize: must be at most 100/);
+    await expect(t.caller.webhooks.create({ url: URL_A, batchSize: 2.5 })).rejects.toThrow(/batchSize: must be a whole number/);
+    await expect(t.caller.webhooks.create({ url: URL_A, format: 'xml' as 'cloudevents' })).rejects.toThrow(/format: must be one of cloudevents, cloudevents-structured, cloudevents-binary, datadog, splunk-hec/);
+    await expect(t.caller.webhooks.create({ url: URL_A, compression: 'brotli' as 'gzip' })).rejects.toThrow(/compression: must be none or gzip/);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    await expect(t.caller.webhooks.create({ url: URL_A, startFrom: future })).rejects.toThrow(/startFrom: must not be in the future/);
+    const beyondRetention = new Date(Date.now() - 366 * 86_400_000).toISOString();
+    await expect(t.caller.webhooks.create({ url: URL_A, startFrom: beyondRetention })).rejects.toThrow(/startFrom: must be within the workspace's retention \(365 days\)/);
+    await expect(t.caller.webhooks.create({ url: URL_A, startFrom: 'yesterday' })).rejects.toThrow(/startFrom: must be 'now' or an ISO 8601 instant/);
+    // Nothing refused was stored.
+    expect((await t.caller.webhooks.list({})).items).toHaveLength(0);
+
+    const { webhook } = await t.caller.webhooks.create({ url: URL_A, batchSize: 1, format: 'datadog', compression: 'gzip', startFrom: new Date(Date.now() - 86_400_000).toISOString() });
+    expect(webhook).toMatchObject({ batchSize: 1, format: 'datadog', compression: 'gzip' });
+    await expect(t.caller.webhooks.update({ id: webhook.id, batchSize: 101 })).rejects.toThrow(/batchSize: must be at most 100/);
+    await expect(t.caller.webhooks.update({ id: webhook.id, resumeFrom: 'now' })).rejects.toThrow(/resumeFrom: goes with enabled: true/);
+    await expect(t.caller.webhooks.update({ id: webhook.id, enabled: true, resumeFrom: 'later' as 'now' })).rejects.toThrow(/resumeFrom: must be 'position' or 'now'/);
+    // The single-event modes always send one event per request, whatever batchSize says.
+    expect(await t.caller.webhooks.update({ id: webhook.id, format: 'cloudevents-binary', batchSize: 50 })).toMatchObject({ format: 'cloudevents-binary', batchSize: 1 });
+
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const until = new Date(Date.now() - 7_200_000).toISOString();
+    await expect(t.caller.webhooks.replay({ id: webhook.id, since, until })).rejects.toThrow(/until: must not be before since/);
+    await expect(t.caller.webhooks.replay({ id: webhook.id, since: new Date(Date.now() + 3_600_000).toISOString() })).rejects.toThrow(/since: must not be in the future/);
+    await expect(t.caller.webhooks.replay({ id: webhook.id, since: 'yesterday' })).rejects.toThrow(/since: must be an ISO 8601 instant/);
+    expect(await env.deps.store.streams.listReplays(t.workspaceId, webhook.id, 10)).toHaveLength(0);
+  });
+
   it('is for Enterprise workspaces and keys with webhooks:manage; other tenants see NOT_FOUND', async () => {
     const team = await env.tenant('team');
     await expect(team.caller.webhooks.list({})).rejects.toThrow(/webhook streaming requires the Enterprise plan/);
@@ -109,10 +140,12 @@ describe('webhook destinations', () => {
       () => other.caller.webhooks.test({ id }),
       () => other.caller.webhooks.deliveries({ webhookId: id }),
       () => other.caller.webhooks.recover({ webhookId: id, since: new Date().toISOString() }),
+      () => other.caller.webhooks.replay({ id, since: new Date(Date.now() - 60_000).toISOString() }),
     ];
     for (const call of attempts) await expect(call()).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await other.caller.webhooks.list({})).items).toHaveLength(0);
     expect((await owner.caller.webhooks.get({ id })).enabled).toBe(true);
+    expect(await env.deps.store.streams.listReplays(owner.workspaceId, id, 10)).toHaveLength(0);
   });
 
   it('refuses to store secrets without an encryption key outside development', async () => {

@@ -49,7 +49,7 @@ export const ROLL_FORWARD_AFTER_MS = 3_000;
 /** How long a process trusts its own idea of the chain's end before asking the workspace again. */
 const END_CACHE_MS = 60_000;
 /** Events kept in resolved claims per process, for streams that read the same claims again. */
-const CACHE_EVENTS = 20_000;
+const CACHE_EVENTS = 5_000;
 
 export function claimId(workspaceId: string, first: number): string {
   return `${workspaceId}:${String(first).padStart(12, '0')}`;

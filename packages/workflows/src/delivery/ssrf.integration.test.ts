@@ -99,7 +99,8 @@ describe('with WEBHOOK_ALLOW_PRIVATE off, end to end', () => {
     const { webhook } = await t.caller.webhooks.create({ url: `https://siem.rebind.test:${rx.port}/hook`, categories: ['lock'] });
     const before = rx.requests.length;
     const ev = await t.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_1' } });
-    const delivery = await eventually(async () => (await t.caller.webhooks.deliveries({ webhookId: webhook.id })).items.find((d) => d.eventId === ev.id && d.status === 'failed'));
+    const delivery = await eventually(async () => (await t.caller.webhooks.deliveries({ webhookId: webhook.id, eventId: ev.id })).items.find((d) => d.status === 'failed'), 30_000, 'the batch failed');
+    expect(delivery).toMatchObject({ eventIds: [ev.id], count: 1 });
     expect(delivery.attempts).toHaveLength(1);
     expect(delivery.attempts[0]!.error).toMatch(/refused to connect to siem\.rebind\.test: 127\.0\.0\.1 is a loopback address/);
     expect(rx.requests.length).toBe(before);

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, searchTokens, type Plan } from '@audit/shared';
-import type { NewEvent } from '@audit/store';
+import { claimId, type AttemptDoc, type ClaimDoc, type DeliveryDoc, type NewEvent } from '@audit/store';
 import { openTestEnv, type RunningWorker, type Tenant, type TestEnv } from '@audit/testing';
 
 const DAY = 86_400_000;
@@ -82,15 +82,79 @@ describe('retention purge workflow', () => {
     expect(await remainingAges(t)).toEqual([29]);
   });
 
-  it('removes the delivery records of purged events with them', async () => {
+  it('purges deliveries, attempts and stream claims by their own timestamps, not by their events', async () => {
     const t = await env.tenant('enterprise');
     await seedAged(t, [366, 29]);
-    const events = await env.deps.store.events.col.find({ workspaceId: t.workspaceId, 'actor.id': /^age-/ }).toArray();
-    const attempts = env.deps.store.db.collection('delivery_attempts');
-    await attempts.insertMany(events.map((e) => ({ _id: newId('attempt') as never, workspaceId: t.workspaceId, eventId: e._id })));
-    await purge(AS_OF);
-    const left = await attempts.find({ workspaceId: t.workspaceId }).toArray();
-    expect(left.map((a) => a['eventId'])).toEqual(events.filter((e) => e.actor.id === 'age-29').map((e) => e._id));
+    const oldEvent = 'age-366';
+    const youngEvent = 'age-29';
+    const byAge = Object.fromEntries((await env.deps.store.events.col.find({ workspaceId: t.workspaceId, 'actor.id': /^age-/ }).toArray()).map((e) => [e.actor.id, e]));
+    const at = (days: number) => new Date(AS_OF.getTime() - days * DAY);
+    // Crossed on purpose: an old batch of a young event goes, a young batch of an old event stays.
+    const rows = [
+      { days: 366, eventId: byAge[youngEvent]!._id },
+      { days: 364, eventId: byAge[oldEvent]!._id },
+      { days: 29, eventId: byAge[oldEvent]!._id },
+    ].map(({ days, eventId }, i) => ({ days, deliveryId: newId('delivery', at(days).getTime()), eventId, seq: 1_000_000 + i * 10 }));
+    const deliveries: DeliveryDoc[] = rows.map((r) => ({
+      _id: r.deliveryId,
+      workspaceId: t.workspaceId,
+      webhookId: 'whk_01J00000000000000000000000',
+      kind: 'stream',
+      streamId: 'whk_01J00000000000000000000000',
+      eventIds: [r.eventId],
+      seqs: [r.seq],
+      fromClaim: r.seq,
+      status: 'succeeded',
+      attempts: 1,
+      createdAt: at(r.days),
+      updatedAt: at(r.days),
+      lastAttemptAt: at(r.days),
+      nextAttemptAt: null,
+      lastResponseStatus: 204,
+      lastError: null,
+    }));
+    await env.deps.store.deliveries.col.insertMany(deliveries);
+    // Attempts by when they started: a retry of the 366-day-old batch made a day inside retention stays.
+    const attempts: AttemptDoc[] = [...rows.map((r) => ({ deliveryId: r.deliveryId, days: r.days })), { deliveryId: rows[0]!.deliveryId, days: 364 }].map((x, i) => ({
+      _id: newId('attempt', at(x.days).getTime()),
+      workspaceId: t.workspaceId,
+      deliveryId: x.deliveryId,
+      webhookId: 'whk_01J00000000000000000000000',
+      attempt: i + 1,
+      trigger: 'scheduled',
+      status: 'succeeded',
+      responseStatus: 204,
+      responseBody: null,
+      durationMs: 3,
+      bytes: 100,
+      error: null,
+      startedAt: at(x.days),
+      nextAttemptAt: null,
+    }));
+    await env.deps.store.deliveries.attempts.insertMany(attempts);
+    // Stream claims (and their commit marks) by when they were claimed, far past this workspace's own chain.
+    const claims: ClaimDoc[] = rows.map((r) => ({ _id: claimId(t.workspaceId, r.seq), workspaceId: t.workspaceId, first: r.seq, last: r.seq, claimedAt: at(r.days), events: [] }));
+    await env.deps.store.streamLog.claims.insertMany(claims);
+    await env.deps.store.streamLog.commits.insertMany(claims.map((c) => ({ _id: c._id, workspaceId: t.workspaceId, unused: [], committedAt: c.claimedAt })));
+
+    const report = await purge(AS_OF);
+    expect(report.status).toBe('completed');
+    expect(report.deletedByWorkspace[t.workspaceId]).toBe(1);
+    expect(await remainingAges(t)).toEqual([29]);
+    const ids = (docs: { _id: string }[]) => docs.map((d) => d._id).sort();
+    const young = rows.filter((r) => r.days <= 365);
+    expect(ids(await env.deps.store.deliveries.col.find({ workspaceId: t.workspaceId }).toArray())).toEqual(young.map((r) => r.deliveryId).sort());
+    expect(ids(await env.deps.store.deliveries.attempts.find({ workspaceId: t.workspaceId }).toArray())).toEqual(attempts.filter((a) => a.startedAt.getTime() >= at(365).getTime()).map((a) => a._id).sort());
+    const ourClaims = (await env.deps.store.streamLog.claims.find({ workspaceId: t.workspaceId }).toArray()).filter((c) => c.first >= 1_000_000);
+    expect(ids(ourClaims)).toEqual(young.map((r) => claimId(t.workspaceId, r.seq)).sort());
+    const ourCommits = (await env.deps.store.streamLog.commits.find({ workspaceId: t.workspaceId }).toArray()).filter((c) => claims.some((k) => k._id === c._id));
+    expect(ids(ourCommits)).toEqual(young.map((r) => claimId(t.workspaceId, r.seq)).sort());
+    // The workspace's own chain, claimed just now, is untouched.
+    expect(await env.deps.store.streamLog.claims.countDocuments({ workspaceId: t.workspaceId, first: { $lt: 1_000_000 } })).toBeGreaterThan(0);
+
+    const again = await purge(AS_OF);
+    expect(again.totalDeleted).toBe(0);
+    expect(await env.deps.store.deliveries.col.countDocuments({ workspaceId: t.workspaceId })).toBe(young.length);
   });
 
   it('continues as new on long runs and still purges every workspace once', async () => {
