@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import { Binary, BSON, type Collection, type Db } from 'mongodb';
 import type { EventDoc, WorkspaceDoc } from '../documents.ts';
 import { isDuplicateKey } from '../mongo.ts';
 import type { StreamCursor } from './streams-store.ts';
@@ -27,7 +27,28 @@ export interface ClaimDoc {
   first: number;
   last: number;
   claimedAt: Date;
-  events: EventDoc[];
+  /**
+   * The events, BSON-encoded as one binary value: FerretDB stores a nested document field by
+   * field, and one blob was 3x cheaper to insert and 6x cheaper to read (500 events: 50 ms against
+   * 176 ms to write, 80 ms against 462 ms to read, measured here).
+   */
+  payload: Binary;
+}
+
+/** A claim with its events decoded. */
+export type Claim = Omit<ClaimDoc, 'payload'> & { events: EventDoc[] };
+
+/** The same safety as the driver's reads (see mongo.ts): no prototype look-ups of field names. */
+const DECODE = { fieldsAsRaw: Object.create(null) as Record<string, never> };
+
+export function encodeClaim(claim: Claim): ClaimDoc {
+  const { events, ...rest } = claim;
+  return { ...rest, payload: new Binary(BSON.serialize({ events })) };
+}
+
+function decodeClaim(doc: ClaimDoc): Claim {
+  const { payload, ...rest } = doc;
+  return { ...rest, events: (BSON.deserialize(payload.buffer, DECODE) as { events: EventDoc[] }).events };
 }
 
 export interface CommitDoc {
@@ -40,7 +61,7 @@ export interface CommitDoc {
 
 /** A claim as readers see it: committed (with its unused numbers), or still open. */
 export interface ResolvedClaim {
-  claim: ClaimDoc;
+  claim: Claim;
   unused: Set<number>;
 }
 
@@ -76,10 +97,10 @@ export class StreamLogStore {
    * Takes the next `events.length` numbers for these events and writes the claim. Callers
    * serialize claims per workspace within a process; other processes are settled by `_id`.
    */
-  async claim(workspaceId: string, events: Omit<EventDoc, 'seq'>[], now: Date): Promise<ClaimDoc> {
+  async claim(workspaceId: string, events: Omit<EventDoc, 'seq'>[], now: Date): Promise<Claim> {
     let first = await this.startHint(workspaceId);
     for (let collisions = 0; ; collisions++) {
-      const doc: ClaimDoc = {
+      const doc: Claim = {
         _id: claimId(workspaceId, first),
         workspaceId,
         first,
@@ -88,7 +109,7 @@ export class StreamLogStore {
         events: events.map((e, i) => ({ ...e, seq: first + i }) as EventDoc),
       };
       try {
-        await this.claims.insertOne(doc);
+        await this.claims.insertOne(encodeClaim(doc));
         this.endCache.set(workspaceId, { next: doc.last + 1, at: Date.now() });
         // Only a hint for the next writer's first guess; the chain itself is the truth.
         await this.workspaces.updateOne({ _id: workspaceId }, { $max: { eventSeq: doc.last } });
@@ -103,7 +124,7 @@ export class StreamLogStore {
     }
   }
 
-  async commit(claim: Pick<ClaimDoc, '_id' | 'workspaceId'>, unused: number[], now: Date): Promise<void> {
+  async commit(claim: Pick<Claim, '_id' | 'workspaceId'>, unused: number[], now: Date): Promise<void> {
     try {
       await this.commits.insertOne({ _id: claim._id, workspaceId: claim.workspaceId, unused, committedAt: now });
     } catch (err) {
@@ -131,9 +152,9 @@ export class StreamLogStore {
     const id = claimId(workspaceId, first);
     const known = this.resolved.get(id);
     if (known) return known;
-    const [claim, commit] = await Promise.all([this.claims.findOne({ _id: id }), this.commits.findOne({ _id: id })]);
-    if (claim && claim.workspaceId !== workspaceId) return null;
-    if (!claim) {
+    const [doc, commit] = await Promise.all([this.claims.findOne({ _id: id }), this.commits.findOne({ _id: id })]);
+    if (doc && doc.workspaceId !== workspaceId) return null;
+    if (!doc) {
       // Past the end of the chain, or a position whose claims the retention purge removed (a
       // destination disabled for longer than retention): then the stream goes on from the oldest
       // claim left. Telling the two apart costs one `_id` read; the scan only the rare second.
@@ -141,6 +162,7 @@ export class StreamLogStore {
       const oldest = await this.claims.find({ workspaceId, first: { $gt: first } }, { projection: { _id: 1, first: 1 } }).sort({ first: 1 }).limit(1).next();
       return oldest ? this.resolve(workspaceId, oldest.first, now) : null;
     }
+    const claim = decodeClaim(doc);
     let unused = commit?.unused;
     if (!unused) {
       if (now.getTime() - claim.claimedAt.getTime() < ROLL_FORWARD_AFTER_MS) return 'open';
@@ -157,7 +179,7 @@ export class StreamLogStore {
    * writes the commit mark. Safe beside a live writer doing the same: both read the outcome per
    * event from the events collection, which has one answer.
    */
-  async rollForward(claim: ClaimDoc, now: Date): Promise<number[]> {
+  async rollForward(claim: Claim, now: Date): Promise<number[]> {
     const unused = await insertClaimed(this.events, claim.events);
     await this.commit(claim, unused, now);
     const mark = await this.commits.findOne({ _id: claim._id });

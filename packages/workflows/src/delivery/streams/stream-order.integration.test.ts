@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type ManagedProcess } from '@audit/local-servers';
 import { newId, searchTokens } from '@audit/shared';
-import { claimId, type EventDoc } from '@audit/store';
+import { claimId, encodeClaim, type EventDoc } from '@audit/store';
 import { eventually, openTestEnv, startReceiver, type Receiver, type TestEnv } from '@audit/testing';
 import { mutate, startApiProcess } from '../../../../api/src/faults/api-process.ts';
 import { lockCreated, seqsOf } from './stream-support.ts';
@@ -76,7 +76,7 @@ describe('stream order and completeness', () => {
     const first = await log.chainEnd(t.workspaceId);
     const now = new Date();
     const orphan = { ...lockCreated(2), _id: newId('event'), workspaceId: t.workspaceId, organizationId: t.organizationId, seq: first, occurredAt: now, recordedAt: now, idempotencyKey: 'died-writer', idem: 'died-writer', tokens: searchTokens(lockCreated(2)) } as unknown as EventDoc;
-    await log.claims.insertOne({ _id: claimId(t.workspaceId, first), workspaceId: t.workspaceId, first, last: first, claimedAt: now, events: [orphan] });
+    await log.claims.insertOne(encodeClaim({ _id: claimId(t.workspaceId, first), workspaceId: t.workspaceId, first, last: first, claimedAt: now, events: [orphan] }));
     await env.deps.store.workspaces.col.updateOne({ _id: t.workspaceId }, { $max: { eventSeq: first } });
     const after = await t.caller.events.record(lockCreated(3));
     await eventually(async () => seqsOf(rx.requests, secret).length >= 3, 20_000, 'three events delivered');
