@@ -56,7 +56,7 @@ export class EventsStore {
     for (let i = 0; i < unique.length; i += CLAIM_MAX_EVENTS) {
       const part = unique.slice(i, i + CLAIM_MAX_EVENTS);
       const claim = await this.serialized(workspaceId, () => this.log.claim(workspaceId, part, new Date()));
-      const unused = await insertClaimed(this.col, claim.events);
+      const [unused] = await Promise.all([insertClaimed(this.col, claim.events), this.log.advanceHint(claim)]);
       await this.log.commit(claim, unused, new Date());
       claimed.push(...claim.events);
       for (const n of unused) skipped.add(n);

@@ -111,8 +111,6 @@ export class StreamLogStore {
       try {
         await this.claims.insertOne(encodeClaim(doc));
         this.endCache.set(workspaceId, { next: doc.last + 1, at: Date.now() });
-        // Only a hint for the next writer's first guess; the chain itself is the truth.
-        await this.workspaces.updateOne({ _id: workspaceId }, { $max: { eventSeq: doc.last } });
         return doc;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -122,6 +120,14 @@ export class StreamLogStore {
         first = taken ? taken.last + 1 : await this.startHint(workspaceId, true);
       }
     }
+  }
+
+  /**
+   * Moves the workspace's hint of where the chain ends: only the next writer's first guess (the
+   * chain itself is the truth), so callers run it beside their event insert.
+   */
+  async advanceHint(claim: Pick<Claim, 'workspaceId' | 'last'>): Promise<void> {
+    await this.workspaces.updateOne({ _id: claim.workspaceId }, { $max: { eventSeq: claim.last } });
   }
 
   async commit(claim: Pick<Claim, '_id' | 'workspaceId'>, unused: number[], now: Date): Promise<void> {
