@@ -1,30 +1,16 @@
 import { gunzipSync } from 'node:zlib';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, openTestEnv, startReceiver, type Receiver, type ReceivedRequest, type Tenant, type TestEnv } from '@audit/testing';
+import { describe, expect, it } from 'vitest';
+import { eventually, type ReceivedRequest, type Tenant, useWorkerSuite } from '@audit/testing';
 import { bodyOf, lockCreated, seqsOf, verifyBatch, verifySignature } from './stream-support.ts';
 
 /*
  * Every payload format end to end: events recorded through the API, batched by the worker, sent
  * over real HTTP to receivers in this process, and read the way each SIEM documents its intake.
  */
-let env: TestEnv;
-const receivers: Receiver[] = [];
-beforeAll(async () => {
-  env = await openTestEnv({ WEBHOOK_RETRY_SCHEDULE: '0,200,400', WEBHOOK_LINGER_MS: '300' });
-  await env.startWorker();
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await env?.close();
-});
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-}
+const suite = useWorkerSuite({ WEBHOOK_RETRY_SCHEDULE: '0,200,400', WEBHOOK_LINGER_MS: '300' });
+const receiver = suite.receiver;
 
 const MIB = 1_048_576;
 const HOST = 'audit.test'; // the test env's PUBLIC_BASE_URL is http://audit.test
@@ -46,7 +32,7 @@ async function recordLocks(t: Tenant, count: number, extra: Record<string, unkno
 
 describe('SIEM formats', () => {
   it('datadog: 250 events in one recordBatch arrive as 3 signed requests of Datadog log entries, in seq order, with the API key', async () => {
-    const t = await env.tenant('enterprise');
+    const t = await suite.env.tenant('enterprise');
     const rx = await receiver(() => ({ status: 202, headers: { 'content-type': 'application/json' }, body: '{}' })); // Datadog's own answer
     const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, format: 'datadog', categories: ['lock'], headers: { 'DD-API-KEY': DD_KEY } });
     expect(webhook.format).toBe('datadog');
@@ -80,7 +66,7 @@ describe('SIEM formats', () => {
   });
 
   it('splunk-hec: 250 events as 3 requests of newline-separated HEC events carrying the Splunk token', async () => {
-    const t = await env.tenant('enterprise');
+    const t = await suite.env.tenant('enterprise');
     const rx = await receiver(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"text":"Success","code":0}' }));
     const { secret } = await t.caller.webhooks.create({ url: rx.url, format: 'splunk-hec', categories: ['lock'], headers: { Authorization: HEC_TOKEN } });
     const events = await recordLocks(t, 250);
@@ -102,7 +88,7 @@ describe('SIEM formats', () => {
   });
 
   it("splunk-hec: HEC's error answer is kept in the attempt and the batch fails (a 400 is not retried)", async () => {
-    const t = await env.tenant('enterprise');
+    const t = await suite.env.tenant('enterprise');
     const refusal = '{"text":"Incorrect index","code":7}';
     const rx = await receiver(() => ({ status: 400, headers: { 'content-type': 'application/json' }, body: refusal }));
     const { webhook } = await t.caller.webhooks.create({ url: rx.url, format: 'splunk-hec', categories: ['lock'], headers: { Authorization: HEC_TOKEN } });
@@ -119,7 +105,7 @@ describe('SIEM formats', () => {
 
 describe('transport', () => {
   it('gzip: compressed on the wire, signed over the body a receiver gets once content-encoding is undone', async () => {
-    const t = await env.tenant('enterprise');
+    const t = await suite.env.tenant('enterprise');
     const rx = await receiver();
     const { secret } = await t.caller.webhooks.create({ url: rx.url, compression: 'gzip', categories: ['lock'] });
     const events = await recordLocks(t, 30);
@@ -139,7 +125,7 @@ describe('transport', () => {
   });
 
   it('byte limit: events of ~15 KiB metadata are cut into requests of at most 1 MiB, each as full as the limit allows', async () => {
-    const t = await env.tenant('enterprise');
+    const t = await suite.env.tenant('enterprise');
     const rx = await receiver();
     const { secret } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'] });
     // 15,300 UTF-8 bytes of metadata (the limit is 16 KiB): multi-byte text, so bytes, not characters, must be counted.
@@ -162,7 +148,7 @@ describe('transport', () => {
 
   for (const format of ['cloudevents-binary', 'cloudevents-structured'] as const) {
     it(`${format}: one event per request even with batchSize 100`, async () => {
-      const t = await env.tenant('enterprise');
+      const t = await suite.env.tenant('enterprise');
       const rx = await receiver();
       const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, format, batchSize: 100, categories: ['lock'] });
       const events = await recordLocks(t, 5);
@@ -178,7 +164,7 @@ describe('transport', () => {
 
 describe('webhooks.test', () => {
   it('sends a one-event batch in the datadog and the splunk-hec format, type pro.atmos.webhook.test', async () => {
-    const t = await env.tenant('enterprise');
+    const t = await suite.env.tenant('enterprise');
     const rx = await receiver();
     const dd = await t.caller.webhooks.create({ url: rx.url, format: 'datadog', categories: ['lock'], headers: { 'DD-API-KEY': DD_KEY } });
     const hec = await t.caller.webhooks.create({ url: rx.url, format: 'splunk-hec', categories: ['lock'], headers: { Authorization: HEC_TOKEN } });
