@@ -165,6 +165,9 @@ export interface HistorySummary {
   gapMs: Stats;
   /** Steps by what they answered next (continue, wait, idle, retry, stop). */
   byNext: Record<string, number>;
+  /** p50 of started → completed over the first and the last quarter of the sending steps: does a step slow as the log grows? */
+  stepMsFirstQuarter: number;
+  stepMsLastQuarter: number;
   /** Sum of started → completed over the sending steps, ms. */
   sendingStepTotalMs: number;
 }
@@ -229,5 +232,5 @@ export async function summarizeHistory(client: WorkflowClient, workflowId: strin
       }
     }
   }
-  return { runs, listedRuns, listedHistoryLength, events: events.length, byKind, steps, sendingSteps, queueMs: stats(queue), stepMs: stats(step), gapMs: stats(gap), byNext, sendingStepTotalMs };
+  return { runs, listedRuns, listedHistoryLength, events: events.length, byKind, steps, sendingSteps, queueMs: stats(queue), stepMs: stats(step), stepMsFirstQuarter: stats(step.slice(0, Math.ceil(step.length / 4))).p50, stepMsLastQuarter: stats(step.slice(-Math.ceil(step.length / 4))).p50, gapMs: stats(gap), byNext, sendingStepTotalMs };
 }

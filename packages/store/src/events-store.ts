@@ -57,7 +57,9 @@ export class EventsStore {
       const part = unique.slice(i, i + CLAIM_MAX_EVENTS);
       const claim = await this.serialized(workspaceId, () => this.log.claim(workspaceId, part, new Date()));
       const [unused] = await Promise.all([insertClaimed(this.col, claim.events), this.log.advanceHint(claim)]);
-      await this.log.commit(claim, unused, new Date());
+      // Not awaited: the events are stored, and a mark that never lands (a crash, a blip) only
+      // makes readers roll the claim forward after a few seconds, to the same answer.
+      this.log.commit(claim, unused, new Date()).catch(() => undefined);
       claimed.push(...claim.events);
       for (const n of unused) skipped.add(n);
     }

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, searchTokens, type Plan } from '@audit/shared';
-import { claimId, type AttemptDoc, type ClaimDoc, type DeliveryDoc, type NewEvent } from '@audit/store';
+import { claimId, encodeClaim, type AttemptDoc, type ClaimDoc, type DeliveryDoc, type NewEvent } from '@audit/store';
 import { openTestEnv, type RunningWorker, type Tenant, type TestEnv } from '@audit/testing';
 
 const DAY = 86_400_000;
@@ -133,7 +133,7 @@ describe('retention purge workflow', () => {
     }));
     await env.deps.store.deliveries.attempts.insertMany(attempts);
     // Stream claims (and their commit marks) by when they were claimed, far past this workspace's own chain.
-    const claims: ClaimDoc[] = rows.map((r) => ({ _id: claimId(t.workspaceId, r.seq), workspaceId: t.workspaceId, first: r.seq, last: r.seq, claimedAt: at(r.days), events: [] }));
+    const claims: ClaimDoc[] = rows.map((r) => encodeClaim({ _id: claimId(t.workspaceId, r.seq), workspaceId: t.workspaceId, first: r.seq, last: r.seq, claimedAt: at(r.days), events: [] }));
     await env.deps.store.streamLog.claims.insertMany(claims);
     await env.deps.store.streamLog.commits.insertMany(claims.map((c) => ({ _id: c._id, workspaceId: t.workspaceId, unused: [], committedAt: c.claimedAt })));
 
