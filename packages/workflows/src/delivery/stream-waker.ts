@@ -14,6 +14,8 @@ export interface StreamWakerDeps {
   log?: { warn(msg: string, fields?: Record<string, unknown>): void };
   /** At most one wake-up per destination per this window, from this process (one more trails it). */
   debounceMs?: number;
+  /** Bound on one Temporal call. */
+  callTimeoutMs?: number;
   /** After a failed call, wake-ups are left to the supervisor this long. */
   pauseAfterFailureMs?: number;
 }
@@ -65,8 +67,13 @@ export class StreamWaker {
       args: [{ workspaceId: input.workspaceId, webhookId: input.webhookId, streamId: input.webhookId } satisfies StreamInput] as [StreamInput],
       typedSearchAttributes: streamSearchAttributes(input),
     };
-    if (signal) await client.signalWithStart('destinationStream', { ...options, signal, signalArgs: [] });
-    else await client.start('destinationStream', { ...options, workflowIdConflictPolicy: 'USE_EXISTING' });
+    // Bounded: a hung or closing Temporal must not hold a wake-up in the client's retries (a
+    // retry that outlives its connection throws from a timer).
+    const deadline = Date.now() + (this.deps.callTimeoutMs ?? 3_000);
+    await client.connection.withDeadline(deadline, async () => {
+      if (signal) await client.signalWithStart('destinationStream', { ...options, signal, signalArgs: [] });
+      else await client.start('destinationStream', { ...options, workflowIdConflictPolicy: 'USE_EXISTING' });
+    });
   }
 
   private throttled(input: { workspaceId: string; webhookId: string }): void {
