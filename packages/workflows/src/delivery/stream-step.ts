@@ -37,8 +37,11 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
   if (!stream) return result({ state: 'deleted', next: 'stop' });
   if (stream.status !== 'running') return result({ state: 'completed', next: 'stop' }, stream);
   const hook = await store.webhooks.findForWorkspace(input.workspaceId, stream.webhookId);
-  if (!hook) return result({ state: 'deleted', next: 'stop' }, stream);
-  if (!hook.enabled) return result({ state: 'disabled', next: 'stop' }, stream);
+  if (!hook || !hook.enabled) {
+    // A replay ends with its destination; the live stream keeps its position for a re-enable.
+    if (stream.kind === 'replay') await store.streams.save(stream._id, { status: 'cancelled' }, deps.clock());
+    return result({ state: hook ? 'disabled' : 'deleted', next: 'stop' }, stream);
+  }
   const ws = await store.workspaces.findById(input.workspaceId);
   // Not on a plan with streaming: the stream holds its position and resumes after an upgrade.
   if (!ws || !hasEntitlement(ws.plan, 'webhooks')) return result({ state: 'paused', next: 'idle' }, stream);
