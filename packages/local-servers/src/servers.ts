@@ -21,6 +21,9 @@ export async function startTemporalDev(tools: Tools, o: TemporalDevOptions): Pro
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort), '--log-level', 'warn'];
   if (o.persist) args.push('--db-filename', join(o.dataDir, 'temporal.db'));
   for (const name of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=Keyword`);
+  // A stream's next step then starts on the worker that finished the workflow task, without a
+  // round trip through the task queue (the SDK asks for it by default; the server must allow it).
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   const proc = spawnLogged('temporal', tools.temporal, args, join(o.dataDir, 'temporal.log'));
   await waitForTcp('127.0.0.1', o.port, 60_000, proc.child);
   return { ...proc, address: `127.0.0.1:${o.port}` };

@@ -77,7 +77,7 @@ export async function attemptBatch(deps: AttemptDeps, hook: WebhookDoc, delivery
   const nextAttemptAt = nextDelayMs === null ? null : new Date(startedAt.getTime() + result.durationMs + nextDelayMs);
   const responseStatus = result.kind === 'response' ? result.status : null;
   const error = result.kind === 'error' ? result.error : cls === 'success' ? null : `HTTP ${result.status}${cls === 'retry' && result.status < 400 ? ' (redirects are not followed)' : ''}`;
-  await store.deliveries.putAttempt({
+  const stored = store.deliveries.putAttempt({
     _id: newId('attempt', startedAt.getTime()),
     workspaceId: delivery.workspaceId,
     deliveryId: delivery._id,
@@ -94,10 +94,10 @@ export async function attemptBatch(deps: AttemptDeps, hook: WebhookDoc, delivery
     nextAttemptAt,
   });
   const status: AttemptOutcome['status'] = cls === 'success' ? 'succeeded' : nextDelayMs === null ? 'failed' : 'retrying';
-  // The destination's state first: once a delivery reads as settled, a 410 or a warning it caused is visible.
-  if (cls === 'success') await store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt);
-  else if (cls === 'gone') await noteGone(deps.health, hook);
-  else await noteFailure(deps.health, hook);
+  // The attempt and the destination's state before the delivery settles: once it reads as
+  // settled, its attempt and any 410 or warning it caused are visible.
+  const health = cls === 'success' ? store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt) : cls === 'gone' ? noteGone(deps.health, hook) : noteFailure(deps.health, hook);
+  await Promise.all([stored, health]);
   await store.deliveries.settle(delivery.workspaceId, delivery._id, attempt, { status: status === 'retrying' ? 'pending' : status, lastAttemptAt: startedAt, nextAttemptAt, lastResponseStatus: responseStatus, lastError: error }, deps.clock());
   return { status, cls, nextDelayMs, responseStatus, at: startedAt };
 }
