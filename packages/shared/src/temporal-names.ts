@@ -22,7 +22,6 @@ export const workflowIds = {
 
 /** Custom search attributes, registered on the dev server and listed in the README for clusters. */
 export const SEARCH_ATTRIBUTES = {
-  eventId: 'AuditEventId',
   workspaceId: 'AuditWorkspaceId',
   webhookId: 'AuditWebhookId',
 } as const;
