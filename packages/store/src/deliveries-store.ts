@@ -83,7 +83,12 @@ export class DeliveriesStore {
    */
   async settle(workspaceId: string, id: string, attempts: number, outcome: DeliveryOutcome, now: Date): Promise<void> {
     if (!(await findOwned(this.col, id, { workspaceId }))) return;
-    await this.col.updateOne({ _id: id }, { $set: { ...outcome, updatedAt: now }, $max: { attempts } });
+    await this.settleLoaded({ _id: id }, attempts, outcome, now);
+  }
+
+  /** For a caller that already read the delivery (and so its owner): one round trip less per attempt. */
+  async settleLoaded(delivery: Pick<DeliveryDoc, '_id'>, attempts: number, outcome: DeliveryOutcome, now: Date): Promise<void> {
+    await this.col.updateOne({ _id: delivery._id }, { $set: { ...outcome, updatedAt: now }, $max: { attempts } });
   }
 
   /** Idempotent per (delivery, attempt number): a retried activity overwrites its own row. */

@@ -98,6 +98,6 @@ export async function attemptBatch(deps: AttemptDeps, hook: WebhookDoc, delivery
   // settled, its attempt and any 410 or warning it caused are visible.
   const health = cls === 'success' ? store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt) : cls === 'gone' ? noteGone(deps.health, hook) : noteFailure(deps.health, hook);
   await Promise.all([stored, health]);
-  await store.deliveries.settle(delivery.workspaceId, delivery._id, attempt, { status: status === 'retrying' ? 'pending' : status, lastAttemptAt: startedAt, nextAttemptAt, lastResponseStatus: responseStatus, lastError: error }, deps.clock());
+  await store.deliveries.settleLoaded(delivery, attempt, { status: status === 'retrying' ? 'pending' : status, lastAttemptAt: startedAt, nextAttemptAt, lastResponseStatus: responseStatus, lastError: error }, deps.clock());
   return { status, cls, nextDelayMs, responseStatus, at: startedAt };
 }
