@@ -95,9 +95,11 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
     after: batch.after,
     lastRecordedAt: batch.events.at(-1)!.recordedAt,
   };
-  // The batch is fixed in the stream's own document before anything is sent; its delivery record
-  // goes in beside it (a step that finds the batch without one writes it again from the batch).
-  const [, delivery] = await Promise.all([store.streams.save(stream._id, { open, idleSince: null }, now), store.deliveries.open(deliveryFor(stream, open, now))]);
+  // The batch is fixed in the stream's own document before anything is sent, then its delivery
+  // record (in that order: a crash between leaves a batch that the next step records again, never
+  // a delivery record no stream will send).
+  await store.streams.save(stream._id, { open, idleSince: null }, now);
+  const delivery = await store.deliveries.open(deliveryFor(stream, open, now));
   return send(deps, hook, stream, open, delivery, batch.events);
 }
 
