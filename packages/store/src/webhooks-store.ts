@@ -70,6 +70,8 @@ export interface WebhookHealthDoc {
 
 export type WebhookChanges = Partial<Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'batchSize' | 'compression' | 'enabled' | 'disabledReason' | 'disabledAt' | 'secrets'>>;
 
+const SUCCESS_WRITE_EVERY_MS = 5_000;
+
 /** Webhook destinations. Every read and write names the workspace: another tenant's id finds nothing. */
 export class WebhooksStore {
   readonly col: Collection<WebhookDoc>;
@@ -136,7 +138,15 @@ export class WebhooksStore {
     return res.modifiedCount === 1;
   }
 
+  /**
+   * After a successful attempt. A destination whose record is already clean is written at most
+   * every few seconds (for `lastSuccessAt`): a read is cheaper than an upsert, and a stream makes
+   * one attempt per batch.
+   */
   async recordSuccess(workspaceId: string, id: string, now: Date): Promise<void> {
+    const h = await this.health.findOne({ _id: id });
+    const clean = h && h.workspaceId === workspaceId && h.failingSince === null && h.consecutiveFailures === 0 && h.warnedAt === null;
+    if (clean && h.lastSuccessAt && now.getTime() - h.lastSuccessAt.getTime() < SUCCESS_WRITE_EVERY_MS) return;
     await this.upsertHealth(workspaceId, id, { $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null, lastSuccessAt: now } });
   }
 
