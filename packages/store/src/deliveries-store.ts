@@ -86,6 +86,11 @@ export class DeliveriesStore {
     await this.settleLoaded({ _id: id }, attempts, outcome, now);
   }
 
+  /** Ends a pending delivery without another attempt (its destination or its events are gone), keeping what its last attempt said. */
+  async giveUp(delivery: DeliveryDoc, why: string, now: Date): Promise<void> {
+    await this.settleLoaded(delivery, delivery.attempts, { status: 'failed', lastAttemptAt: delivery.lastAttemptAt, nextAttemptAt: null, lastResponseStatus: delivery.lastResponseStatus, lastError: why }, now);
+  }
+
   /** For a caller that already read the delivery (and so its owner): one round trip less per attempt. */
   async settleLoaded(delivery: Pick<DeliveryDoc, '_id'>, attempts: number, outcome: DeliveryOutcome, now: Date): Promise<void> {
     await this.col.updateOne({ _id: delivery._id }, { $set: { ...outcome, updatedAt: now }, $max: { attempts } });

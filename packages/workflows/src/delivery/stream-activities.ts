@@ -40,7 +40,7 @@ export function createStreamActivities(deps: StreamActivityDeps) {
         if (!delivery || delivery.status !== 'pending') return { status: 'skipped', nextDelayMs: null };
         const hook = await deps.store.webhooks.findForWorkspace(input.workspaceId, delivery.webhookId);
         const stop = async (why: string) => {
-          await deps.store.deliveries.settle(input.workspaceId, delivery._id, delivery.attempts, { status: 'failed', lastAttemptAt: delivery.lastAttemptAt, nextAttemptAt: null, lastResponseStatus: delivery.lastResponseStatus, lastError: why }, now);
+          await deps.store.deliveries.giveUp(delivery, why, now);
           return { status: 'failed', nextDelayMs: null };
         };
         if (!hook) return stop('destination deleted');

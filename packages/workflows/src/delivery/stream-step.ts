@@ -55,7 +55,7 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
     const events = await readSeqs(store.streamLog, input.workspaceId, stream.open.fromClaim, stream.open.seqs, now);
     if (events.length === 0) {
       // Retention removed the batch's events while it waited: nothing is left to send.
-      await store.deliveries.settle(input.workspaceId, delivery._id, delivery.attempts, { status: 'failed', lastAttemptAt: delivery.lastAttemptAt, nextAttemptAt: null, lastResponseStatus: delivery.lastResponseStatus, lastError: 'the events are no longer stored' }, now);
+      await store.deliveries.giveUp(delivery, 'the events are no longer stored', now);
       return finish(deps, stream, stream.open, false, null);
     }
     return send(deps, hook, stream, stream.open, delivery, events);

@@ -102,9 +102,4 @@ export class StreamWaker {
     });
   }
 
-  /** Stops pending trailing wake-ups (process shutdown, tests). */
-  close(): void {
-    for (const t of this.trailing.values()) clearTimeout(t);
-    this.trailing.clear();
-  }
 }
