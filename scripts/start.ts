@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '@audit/shared';
+import { ensureDemoKey } from './demo-workspace.ts';
 import { DATA_DIR, REPO_ROOT, ensureTools, startFerretDb, startTemporalDev, stopChild, type RunningServer } from '@audit/local-servers';
 
 /**
@@ -90,6 +91,9 @@ async function main(): Promise<void> {
   if (!env.SECRET_ENCRYPTION_KEY) {
     env.SECRET_ENCRYPTION_KEY = await localSecret('secret-encryption-key', () => randomBytes(32).toString('base64'));
   }
+  // A machine running its own embedded servers is a developer's: local receivers are allowed.
+  const localMode = localTemporal && localMongo;
+  if (localMode && env.WEBHOOK_ALLOW_PRIVATE === undefined) env.WEBHOOK_ALLOW_PRIVATE = 'true';
   const config = parseConfig(env);
 
   // The API creates the indexes; the worker starts once that is done, because FerretDB fails
@@ -97,6 +101,7 @@ async function main(): Promise<void> {
   runChild('api', 'packages/api/src/main.ts', env);
   await waitForHealth(`http://127.0.0.1:${config.PORT}/healthz`, 60_000);
   runChild('worker', 'packages/worker/src/main.ts', env);
+  const demoKey = localMode ? await ensureDemoKey(`http://127.0.0.1:${config.PORT}`, config.ADMIN_TOKEN).catch((err: Error) => `(not created: ${err.message})`) : null;
 
   const uiPort = env.LOCAL_TEMPORAL_UI_PORT ?? '8233';
   say('');
@@ -106,6 +111,8 @@ async function main(): Promise<void> {
   say(localTemporal ? `  Temporal UI  http://localhost:${uiPort}` : `  Temporal     ${config.TEMPORAL_ADDRESS} (external)`);
   say(localMongo ? `  MongoDB      ${config.MONGODB_URI} (local FerretDB)` : '  MongoDB      external (MONGODB_URI)');
   say(process.env.ADMIN_TOKEN ? '  Admin token  from ADMIN_TOKEN' : `  Admin token  ${config.ADMIN_TOKEN}  (kept in .data/admin-token)`);
+  if (demoKey) say(`  Sign-in key  ${demoKey}  (Enterprise workspace "demo", every scope; kept in .data/demo-key)`);
+  if (localMode && config.WEBHOOK_ALLOW_PRIVATE) say('  Destinations may be http://127.0.0.1 here (local mode; try npm run receiver)');
   say('  Ctrl-C stops everything.');
   say('');
 }

@@ -13,13 +13,16 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-/** Serves the audit log viewer at `/`; the page reaches the API over HTTP like any client. */
+/**
+ * Serves the viewer: the Audit Log at `/`, Webhooks at `/webhooks` (a page of its own, so a link
+ * to one destination works). The pages reach the API over HTTP like any client.
+ */
 export function viewerRoutes(): Router {
   const r = express.Router();
   r.use((_req, res, next) => {
     res.set(SECURITY_HEADERS);
     next();
   });
-  r.use(express.static(VIEWER_DIR, { index: 'index.html', maxAge: 0, etag: true, fallthrough: true }));
+  r.use(express.static(VIEWER_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0, etag: true, fallthrough: true }));
   return r;
 }

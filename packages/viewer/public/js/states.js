@@ -4,12 +4,12 @@ import { h } from './dom.js';
 /**
  * The designed states of the table area, besides rows.
  * @param {HTMLElement} box
- * @param {{ kind: 'empty' | 'error' | 'upgrade', title: string, text: string, action?: { label: string, run: () => void } }} s
+ * @param {{ kind: 'empty' | 'error' | 'upgrade' | 'scope', title: string, text: string, action?: { label: string, run: () => void } }} s
  */
 export function showState(box, s) {
   // Plain symbols every system font has: emoji fonts are missing on many Linux desktops.
-  const icons = { empty: '∅', error: '⚠', upgrade: '★' };
-  const button = s.action ? h('button', { type: 'button', class: s.kind === 'upgrade' ? 'primary' : '' }, s.action.label) : null;
+  const icons = { empty: '∅', error: '⚠', upgrade: '★', scope: '⚿' };
+  const button = s.action ? h('button', { type: 'button', class: s.kind === 'upgrade' || s.kind === 'empty' ? 'primary' : '' }, s.action.label) : null;
   if (button && s.action) button.addEventListener('click', s.action.run);
   box.className = `state ${s.kind}`;
   box.setAttribute('data-state', s.kind);
