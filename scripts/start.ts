@@ -90,6 +90,8 @@ async function main(): Promise<void> {
   if (!env.SECRET_ENCRYPTION_KEY) {
     env.SECRET_ENCRYPTION_KEY = await localSecret('secret-encryption-key', () => randomBytes(32).toString('base64'));
   }
+  // A person at a terminal reads the children's lines (prefixed here); a pipe or a file gets JSON.
+  if (process.stdout.isTTY && env.LOG_PRETTY === undefined) env.LOG_PRETTY = '1';
   const config = parseConfig(env);
 
   // The API creates the indexes; the worker starts once that is done, because FerretDB fails
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
   say('  Audit log service is running');
   say(`  API (tRPC)   ${config.PUBLIC_BASE_URL}/trpc`);
   say(`  Viewer       ${config.PUBLIC_BASE_URL}/`);
+  say(`  Metrics      ${config.PUBLIC_BASE_URL}/metrics${config.WORKER_METRICS_PORT ? `, worker http://localhost:${config.WORKER_METRICS_PORT}/metrics` : ''}`);
   say(localTemporal ? `  Temporal UI  http://localhost:${uiPort}` : `  Temporal     ${config.TEMPORAL_ADDRESS} (external)`);
   say(localMongo ? `  MongoDB      ${config.MONGODB_URI} (local FerretDB)` : '  MongoDB      external (MONGODB_URI)');
   say(process.env.ADMIN_TOKEN ? '  Admin token  from ADMIN_TOKEN' : `  Admin token  ${config.ADMIN_TOKEN}  (kept in .data/admin-token)`);

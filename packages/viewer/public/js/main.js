@@ -195,6 +195,17 @@ async function toggleRow(row) {
   }
 }
 
+/**
+ * An expired key is told so, in the service's words (which say when); any other refusal stays
+ * generic, so a mistyped key and a revoked one read the same.
+ * @param {unknown} err @returns {string}
+ */
+function signInRefusal(err) {
+  if (!(err instanceof ApiError && err.code === 'UNAUTHORIZED')) return String(err instanceof Error ? err.message : err);
+  if (/\bexpired\b/.test(err.message)) return err.message.charAt(0).toUpperCase() + err.message.slice(1);
+  return 'This key was not accepted: check that it is complete and not revoked.';
+}
+
 function wire() {
   el.categoryOptions.replaceChildren(...CATEGORIES.map((c) => h('label', {}, h('input', { type: 'checkbox', value: c }), c)));
   el.signinForm.addEventListener('submit', async (ev) => {
@@ -205,7 +216,7 @@ function wire() {
       await signIn(key);
     } catch (err) {
       session.key = '';
-      el.signinError.textContent = err instanceof ApiError && err.code === 'UNAUTHORIZED' ? 'This key was not accepted: check that it is complete and not revoked.' : String(err instanceof Error ? err.message : err);
+      el.signinError.textContent = signInRefusal(err);
     }
   });
   byId('sign-out').addEventListener('click', () => signOut());
