@@ -26,7 +26,7 @@ import { parseConfig } from '@audit/shared';
 import { openStore } from '@audit/store';
 import { createAuditWorker } from '@audit/worker';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { mutate, PROCESS_ADMIN_TOKEN } from '../packages/api/src/faults/api-process.ts';
+import { mutate, PROCESS_ADMIN_TOKEN } from '@audit/testing/drills';
 import { sampleEvent } from './bench-events.ts';
 import { paced, startBenchReceiver, stats, summarizeHistory, type HistorySummary, type Sink, type SinkFormat, type Stats } from './delivery-support.ts';
 import { arg, fmt, header, lanes, openBench, table } from './harness.ts';

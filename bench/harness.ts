@@ -3,7 +3,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTools, freePort, startFerretDb, startTemporalDev, type ManagedProcess, type RunningServer } from '@audit/local-servers';
 import { connectMongo, ensureIndexes, type Mongo } from '@audit/store';
-import { startApiProcess } from '../packages/api/src/faults/api-process.ts';
+import { startApiProcess } from '@audit/testing/drills';
 
 /** `--name=value` from the command line, else the default; numbers may use `_` (100_000). */
 export function arg(name: string, fallback: number): number {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EventDoc } from '@audit/store';
-import { createTenantOverHttp } from '../packages/api/src/faults/api-process.ts';
+import { createTenantOverHttp } from '@audit/testing/drills';
 import { sampleDoc, sampleEvent } from './bench-events.ts';
 import { arg, fmt, header, lanes, openBench, table } from './harness.ts';
 

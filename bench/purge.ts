@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EventDoc } from '@audit/store';
 import { startService } from '@audit/local-servers';
-import { createTenantOverHttp, mutate, PROCESS_ADMIN_TOKEN } from '../packages/api/src/faults/api-process.ts';
+import { createTenantOverHttp, mutate, PROCESS_ADMIN_TOKEN } from '@audit/testing/drills';
 import { sampleDoc, sampleEvent } from './bench-events.ts';
 import { arg, fmt, header, lanes, openBench, percentile, table } from './harness.ts';
 
@@ -77,7 +77,7 @@ try {
   await seedExpired(purged);
   const idle = await readers(() => false, 30_000);
 
-  const worker = startService('worker', { MONGODB_URI: b.ferret.address, MONGODB_DB: 'purge', TEMPORAL_ADDRESS: b.temporal!.address, ADMIN_TOKEN: PROCESS_ADMIN_TOKEN, LOG_LEVEL: 'warn' }, join(b.dir, 'worker.log'));
+  const worker = startService('worker', { MONGODB_URI: b.ferret.address, MONGODB_DB: 'purge', TEMPORAL_ADDRESS: b.temporal!.address, ADMIN_TOKEN: PROCESS_ADMIN_TOKEN, LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0' }, join(b.dir, 'worker.log'));
   const workerLog = join(b.dir, 'worker.log');
   for (let t = 0; !(await readFile(workerLog, 'utf8').catch(() => '')).includes('worker running'); t++) {
     if (t > 1_200 || worker.child.exitCode !== null) throw new Error(`the worker did not start; see ${workerLog}`);

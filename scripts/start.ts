@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   // A machine running its own embedded servers is a developer's: local receivers are allowed.
   const localMode = localTemporal && localMongo;
   if (localMode && env.WEBHOOK_ALLOW_PRIVATE === undefined) env.WEBHOOK_ALLOW_PRIVATE = 'true';
+  // A person at a terminal reads the children's lines (prefixed here); a pipe or a file gets JSON.
+  if (process.stdout.isTTY && env.LOG_PRETTY === undefined) env.LOG_PRETTY = '1';
   const config = parseConfig(env);
 
   // The API creates the indexes; the worker starts once that is done, because FerretDB fails
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
   say('  Audit log service is running');
   say(`  API (tRPC)   ${config.PUBLIC_BASE_URL}/trpc`);
   say(`  Viewer       ${config.PUBLIC_BASE_URL}/`);
+  say(`  Metrics      ${config.PUBLIC_BASE_URL}/metrics${config.WORKER_METRICS_PORT ? `, worker http://localhost:${config.WORKER_METRICS_PORT}/metrics` : ''}`);
   say(localTemporal ? `  Temporal UI  http://localhost:${uiPort}` : `  Temporal     ${config.TEMPORAL_ADDRESS} (external)`);
   say(localMongo ? `  MongoDB      ${config.MONGODB_URI} (local FerretDB)` : '  MongoDB      external (MONGODB_URI)');
   say(process.env.ADMIN_TOKEN ? '  Admin token  from ADMIN_TOKEN' : `  Admin token  ${config.ADMIN_TOKEN}  (kept in .data/admin-token)`);

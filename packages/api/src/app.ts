@@ -4,6 +4,9 @@ import { viewerRoutes } from '@audit/viewer';
 import type { ApiDeps } from './deps.ts';
 import { exportRoutes } from './export/export-route.ts';
 import { healthRoutes } from './http/health.ts';
+import { httpObservability } from './observability/http-observability.ts';
+import { rateLimitHeaders } from './rate-limit/rate-limit-middleware.ts';
+import { restRoutes } from './rest/rest-routes.ts';
 import { appRouter } from './router.ts';
 import { createContextFromRequest } from './trpc/context.ts';
 
@@ -14,6 +17,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(httpObservability(deps, Object.keys(appRouter._def.procedures)));
   app.use(healthRoutes(deps));
   app.use(
     '/trpc',
@@ -21,11 +25,13 @@ export function createApp(deps: ApiDeps): Express {
       router: appRouter,
       maxBodySize: MAX_BODY_BYTES,
       createContext: ({ req }) => createContextFromRequest(deps, req),
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') deps.log.error('procedure failed', { path, error: error.message, cause: String(error.cause) });
+      responseMeta: rateLimitHeaders,
+      onError: ({ error, path, ctx }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') (ctx?.log ?? deps.log).error({ path, error: error.message, cause: String(error.cause) }, 'procedure failed');
       },
     }),
   );
+  app.use(restRoutes(deps, MAX_BODY_BYTES));
   app.use(exportRoutes(deps));
   app.use(viewerRoutes());
   return app;

@@ -1,12 +1,10 @@
 import type { Connection, WorkflowClient } from '@temporalio/client';
+import { silentLogger as makeSilentLogger, type Logger } from '@audit/observability';
 import type { Config } from '@audit/shared';
 import type { Store } from '@audit/store';
+import type { ApiMetrics } from './observability/api-metrics.ts';
 
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger } from '@audit/observability';
 
 /** Everything a service needs, passed in: tests build the same object against real servers. */
 export interface ApiDeps {
@@ -14,13 +12,11 @@ export interface ApiDeps {
   store: Store;
   temporal: { connection: Connection; workflow: WorkflowClient } | null;
   clock: () => Date;
+  /** The process's pino logger (its redaction rules come with it); requests log through children. */
   log: Logger;
+  /** Absent in scripts and tests that build deps by hand: nothing is counted and /metrics is 404. */
+  metrics?: ApiMetrics;
 }
 
-export const jsonLogger: Logger = {
-  info: (msg, fields) => console.log(JSON.stringify({ level: 'info', msg, ...fields, time: new Date().toISOString() })),
-  warn: (msg, fields) => console.warn(JSON.stringify({ level: 'warn', msg, ...fields, time: new Date().toISOString() })),
-  error: (msg, fields) => console.error(JSON.stringify({ level: 'error', msg, ...fields, time: new Date().toISOString() })),
-};
-
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+/** A logger that writes nothing, for scripts and tests that do not read the log. */
+export const silentLogger: Logger = makeSilentLogger();

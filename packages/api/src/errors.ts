@@ -5,6 +5,11 @@ export function notFound(what: string, id: string): TRPCError {
   return new TRPCError({ code: 'NOT_FOUND', message: `${what} ${id} not found` });
 }
 
+/** Not the generic refusal: the caller has the whole key, so it may learn it expired and when. */
+export function keyExpired(prefix: string, expiresAt: Date): TRPCError {
+  return new TRPCError({ code: 'UNAUTHORIZED', message: `this API key (${prefix}…) expired at ${expiresAt.toISOString()}; ask for a new one` });
+}
+
 export function forbidden(message: string): TRPCError {
   return new TRPCError({ code: 'FORBIDDEN', message });
 }

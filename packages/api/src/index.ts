@@ -5,3 +5,6 @@ export * from './temporal-client.ts';
 export { createContext } from './trpc/context.ts';
 export { createCallerFactory } from './trpc/procedures.ts';
 export type { Principal } from './auth/authenticate.ts';
+export { toAuditEvent } from './events/event-view.ts';
+export { streamViewOf } from './webhooks/stream-view.ts';
+export { createApiMetrics, type ApiMetrics } from './observability/api-metrics.ts';

@@ -34,6 +34,12 @@ describe('classifyAddress', () => {
     ['::127.0.0.1', 'loopback'],
     ['64:ff9b::a9fe:a9fe', 'cloud-metadata'],
     ['2001:db8::1', 'reserved'],
+    // Reserved by ipaddr.js's table, beyond the hand-kept list it replaced: the retired 6to4 relay
+    // anycast block, IETF protocol assignments and the newer documentation prefix.
+    ['192.88.99.1', 'reserved'],
+    ['2001:1::1', 'reserved'],
+    ['3fff::1', 'reserved'],
+    ['::8.8.8.8', 'reserved'],
   ])('refuses %s as %s', (address, cls) => {
     expect(classifyAddress(address)).toBe(cls);
   });

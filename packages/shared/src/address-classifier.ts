@@ -1,7 +1,14 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
 /**
  * Decides whether an outbound webhook may connect to an IP address. Pure: the HTTP client calls
  * it with the address it is about to connect to (after DNS), so a name that resolves somewhere
  * else later (DNS rebinding) is judged on what is actually dialled.
+ *
+ * Node's own grammar decides what is an address (ipaddr.js alone would also take forms such as
+ * 0x7f.0.0.1 or 010.0.0.1, which Node does not dial as written); ipaddr.js's named special-purpose
+ * ranges decide what it is.
  */
 export type RefusedClass =
   | 'unspecified'
@@ -15,123 +22,114 @@ export type RefusedClass =
   | 'reserved'
   | 'invalid';
 
-interface Range {
-  base: bigint;
-  bits: number;
-  cls: RefusedClass;
-}
+type IPv4 = ipaddr.IPv4;
+type IPv6 = ipaddr.IPv6;
 
-// Cloud metadata endpoints come first: several sit inside wider ranges and deserve their own name.
-const V4_RANGES: [string, number, RefusedClass][] = [
-  ['169.254.169.254', 32, 'cloud-metadata'],
-  ['169.254.170.2', 32, 'cloud-metadata'],
-  ['100.100.100.200', 32, 'cloud-metadata'],
-  ['168.63.129.16', 32, 'cloud-metadata'],
-  ['192.0.0.192', 32, 'cloud-metadata'],
-  ['0.0.0.0', 8, 'unspecified'],
-  ['127.0.0.0', 8, 'loopback'],
-  ['10.0.0.0', 8, 'private'],
-  ['172.16.0.0', 12, 'private'],
-  ['192.168.0.0', 16, 'private'],
-  ['100.64.0.0', 10, 'shared'],
-  ['169.254.0.0', 16, 'link-local'],
-  ['224.0.0.0', 4, 'multicast'],
-  ['255.255.255.255', 32, 'broadcast'],
-  ['240.0.0.0', 4, 'reserved'],
-  ['192.0.0.0', 24, 'reserved'],
-  ['192.0.2.0', 24, 'reserved'],
-  ['198.18.0.0', 15, 'reserved'],
-  ['198.51.100.0', 24, 'reserved'],
-  ['203.0.113.0', 24, 'reserved'],
-];
+// Cloud metadata endpoints sit inside wider ranges (link-local, shared, unique-local) and
+// deserve their own name, so they are looked up before the range.
+const CLOUD_METADATA = new Set(
+  ['169.254.169.254', '169.254.170.2', '100.100.100.200', '168.63.129.16', '192.0.0.192', 'fd00:ec2::254', 'fd00:ec2::23'].map((a) => ipaddr.parse(a).toNormalizedString()),
+);
 
-const V6_RANGES: [string, number, RefusedClass][] = [
-  ['fd00:ec2::254', 128, 'cloud-metadata'],
-  ['fd00:ec2::23', 128, 'cloud-metadata'],
-  ['::', 128, 'unspecified'],
-  ['::1', 128, 'loopback'],
-  ['fe80::', 10, 'link-local'],
-  ['fc00::', 7, 'private'],
-  ['fec0::', 10, 'private'],
-  ['ff00::', 8, 'multicast'],
-  ['100::', 64, 'reserved'],
-  ['2001:db8::', 32, 'reserved'],
-];
+// ipaddr.js range() names that are refused, and as what. Any other name (unicast, as112, amt,
+// 6to4, teredo, benchmarking, orchid2, ...) may be dialled, as before the library was used.
+const V4_REFUSED: Record<string, RefusedClass> = {
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  private: 'private',
+  carrierGradeNat: 'shared',
+  linkLocal: 'link-local',
+  multicast: 'multicast',
+  broadcast: 'broadcast',
+  reserved: 'reserved',
+};
 
-const v4Ranges: Range[] = V4_RANGES.map(([a, bits, cls]) => ({ base: parseIPv4(a)!, bits, cls }));
-const v6Ranges: Range[] = V6_RANGES.map(([a, bits, cls]) => ({ base: parseIPv6(a)!, bits, cls }));
+const V6_REFUSED: Record<string, RefusedClass> = {
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  linkLocal: 'link-local',
+  uniqueLocal: 'private',
+  deprecatedSiteLocal: 'private',
+  multicast: 'multicast',
+  discard: 'reserved',
+  reserved: 'reserved',
+};
+
+const IPV4_COMPATIBLE = ipaddr.IPv6.parseCIDR('::/96');
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
 
 /** Null when the address may be dialled; otherwise why not. */
 export function classifyAddress(address: string): RefusedClass | null {
-  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
-  const v4 = parseIPv4(bare);
-  if (v4 !== null) return match(v4, 32, v4Ranges);
-  const v6 = parseIPv6(bare.replace(/%.*$/, ''));
-  if (v6 === null) return 'invalid';
-  const embedded = embeddedIPv4(v6);
-  if (embedded !== null) return match(embedded, 32, v4Ranges) ?? (v6 >> 32n === 0n ? 'reserved' : null);
-  return match(v6, 128, v6Ranges);
+  const bare = unbracket(address);
+  const v4 = v4Of(bare);
+  if (v4) return classifyV4(v4);
+  const v6 = v6Of(withoutZone(bare));
+  return v6 ? classifyV6(v6) : 'invalid';
 }
 
 export function isIpLiteral(host: string): boolean {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return parseIPv4(bare) !== null || parseIPv6(bare.replace(/%.*$/, '')) !== null;
+  const bare = unbracket(host);
+  return v4Of(bare) !== null || v6Of(withoutZone(bare)) !== null;
 }
 
-function match(value: bigint, width: number, ranges: Range[]): RefusedClass | null {
-  for (const r of ranges) {
-    const shift = BigInt(width - r.bits);
-    if (value >> shift === r.base >> shift) return r.cls;
-  }
-  return null;
+/** The address as a 32-bit number, or null when it is not a dotted-quad IPv4 address. */
+export function parseIPv4(s: string): bigint | null {
+  const v4 = v4Of(s);
+  return v4 ? toBigInt(v4.toByteArray()) : null;
+}
+
+/** The address as a 128-bit number, or null when it is not an IPv6 address (zones not allowed). */
+export function parseIPv6(s: string): bigint | null {
+  const v6 = v6Of(s);
+  return v6 ? toBigInt(v6.toByteArray()) : null;
+}
+
+function classifyV4(v4: IPv4): RefusedClass | null {
+  if (CLOUD_METADATA.has(v4.toNormalizedString())) return 'cloud-metadata';
+  return V4_REFUSED[v4.range()] ?? null;
+}
+
+function classifyV6(v6: IPv6): RefusedClass | null {
+  const embedded = embeddedIPv4(v6);
+  // A public IPv4 address in the deprecated compatible form is still no address to dial.
+  if (embedded) return classifyV4(embedded) ?? (v6.match(IPV4_COMPATIBLE) ? 'reserved' : null);
+  if (CLOUD_METADATA.has(v6.toNormalizedString())) return 'cloud-metadata';
+  return V6_REFUSED[v6.range()] ?? null;
 }
 
 /**
  * IPv6 forms that carry an IPv4 address the kernel or a NAT64 gateway will dial: mapped
- * (::ffff:a.b.c.d), the deprecated compatible form (::a.b.c.d) and the NAT64 well-known prefix.
+ * (::ffff:a.b.c.d), the deprecated compatible form (::a.b.c.d, but not :: or ::1) and the NAT64
+ * well-known prefix.
  */
-function embeddedIPv4(v6: bigint): bigint | null {
-  const low = v6 & 0xffffffffn;
-  const high = v6 >> 32n;
-  if (high === 0xffffn || high === 0n) return v6 === 0n || v6 === 1n ? null : low;
-  if (v6 >> 32n === 0x0064ff9b0000000000000000n) return low;
-  return null;
+function embeddedIPv4(v6: IPv6): IPv4 | null {
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
+  const compatible = v6.match(IPV4_COMPATIBLE) && !['unspecified', 'loopback'].includes(v6.range());
+  if (!compatible && !v6.match(NAT64_WELL_KNOWN)) return null;
+  return new ipaddr.IPv4(v6.toByteArray().slice(12));
 }
 
-export function parseIPv4(s: string): bigint | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  let out = 0n;
-  for (const p of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    out = (out << 8n) | BigInt(n);
-  }
-  return out;
+function v4Of(text: string): IPv4 | null {
+  return isIPv4(text) ? ipaddr.IPv4.parse(text) : null;
 }
 
-export function parseIPv6(s: string): bigint | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(s) || s.length > 45) return null;
-  let tail: bigint[] = [];
-  let text = s;
-  const lastColon = s.lastIndexOf(':');
-  if (s.includes('.')) {
-    const v4 = parseIPv4(s.slice(lastColon + 1));
-    if (v4 === null) return null;
-    tail = [v4 >> 16n, v4 & 0xffffn];
-    const prefix = s.slice(0, lastColon + 1);
-    text = prefix.endsWith('::') ? prefix : prefix.slice(0, -1);
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const group = (h: string) => (h === '' ? [] : h.split(':'));
-  const head = group(halves[0]!);
-  const rest = halves.length === 2 ? group(halves[1]!) : [];
-  if ([...head, ...rest].some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return null;
-  const given = head.length + rest.length + tail.length;
-  if (halves.length === 1 ? given !== 8 : given > 7) return null;
-  const zeros = halves.length === 2 ? 8 - given : 0;
-  const words = [...head.map((g) => BigInt(`0x${g}`)), ...Array<bigint>(zeros).fill(0n), ...rest.map((g) => BigInt(`0x${g}`)), ...tail];
-  return words.reduce((acc, w) => (acc << 16n) | w, 0n);
+function v6Of(text: string): IPv6 | null {
+  // Zones are stripped by the caller where they are allowed; Node's grammar would accept one.
+  if (text.includes('%') || !isIPv6(text)) return null;
+  // ipaddr.js reads `::a.b.c.d` as the mapped `::ffff:a.b.c.d`; an explicit leading zero group
+  // keeps the compatible form's own meaning (and value).
+  const deprecatedCompatible = text.startsWith('::') && text.includes('.') && !text.slice(2).includes(':');
+  return ipaddr.IPv6.parse(deprecatedCompatible ? `0${text}` : text);
+}
+
+function unbracket(address: string): string {
+  return address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+}
+
+function withoutZone(address: string): string {
+  return address.replace(/%.*$/, '');
+}
+
+function toBigInt(bytes: number[]): bigint {
+  return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseRetrySchedule } from './delivery-policy.ts';
+import { RateLimitConfigFields } from './rate-limits.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const flag = z
@@ -50,7 +51,13 @@ export const ConfigSchema = z.object({
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Pause between purge batches, leaving the database room for the API's reads. */
   RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Human-readable log lines; `npm start` sets it when a person watches its terminal. */
+  LOG_PRETTY: flag,
+  /** The worker's /metrics, /healthz and /readyz port; 0 turns it off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Requests per window, per API key and per workspace, for each kind of call (see rate-limits.ts). */
+  ...RateLimitConfigFields,
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { PUBLIC_BASE_URL: string };

@@ -40,6 +40,15 @@ export const ContextSchema = z.strictObject({
  */
 export const MetadataSchema = z
   .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'must be a JSON object' })
+  // A check in code has no JSON Schema of its own: this is how the OpenAPI document shows it
+  // (set before the refinement, which zod-openapi would otherwise report as unrepresentable).
+  .meta({
+    override: {
+      type: 'object',
+      additionalProperties: true,
+      description: `Any JSON object: at most ${LIMITS.metadataBytes} bytes as JSON, ${LIMITS.metadataDepth} levels deep, ${LIMITS.metadataKeysPerObject} keys per object, keys of at most ${LIMITS.metadataKeyLength} characters, arrays of at most ${LIMITS.metadataArrayItems} items.`,
+    },
+  })
   .superRefine((value, ctx) => {
     for (const issue of checkMetadata(value, [])) {
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });

@@ -13,3 +13,4 @@ export * from './address-classifier.ts';
 export * from './cloudevent-mapping.ts';
 export * from './delivery-policy.ts';
 export * from './webhook-schema.ts';
+export * from './rate-limits.ts';

@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decryptSecret, encryptionKeyFrom, encryptSecret, sealContext } from './secret-box.ts';
 import { generateSigningSecret, isSigningSecret, secretHint, signatureFor, signWebhook } from './webhook-signing.ts';
 
@@ -23,6 +24,44 @@ describe('Standard Webhooks signing', () => {
     expect(() => new Webhook(generateSigningSecret()).verify(body, { ...headers })).toThrow();
     expect(() => new Webhook(a).verify(`${body} `, { ...headers })).toThrow();
     expect(secretHint(a)).toBe(`${a.slice(0, 10)}…`);
+  });
+});
+
+describe('signing through the standardwebhooks library', () => {
+  afterEach(() => vi.useRealTimers());
+
+  // The hand-written HMAC this module used before, kept as the reference the library must match.
+  function previousAlgorithm(secret: string, id: string, ts: number, body: Uint8Array): string {
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    return `v1,${createHmac('sha256', key).update(`${id}.${ts}.`, 'utf8').update(body).digest('base64')}`;
+  }
+
+  it('gives the old output on a fixed vector, as string or UTF-8 bytes, and verifies', () => {
+    const [secret, rotated] = [`whsec_${Buffer.alloc(32, 7).toString('base64')}`, `whsec_${Buffer.alloc(32, 9).toString('base64')}`];
+    const [id, ts] = ['del_01HZX3V9Q8N6M2K4J7H5G3F1D0', 1_717_000_000];
+    // A BOM, non-ASCII letters, an emoji and a newline: where a text/bytes mix-up would show.
+    const body = '\uFEFF[{"actor":"Zoë","note":"日本 🚀\\n"}]\n';
+    const bytes = Buffer.from(body, 'utf8');
+    const expected = previousAlgorithm(secret, id, ts, bytes);
+    expect(expected).toBe('v1,TGB1pcjPlUT2cGPaEASREsp3IY4EbEbOv2QpcBDtoJU=');
+    expect(signatureFor(secret, id, ts, body)).toBe(expected);
+    expect(signatureFor(secret, id, ts, bytes)).toBe(expected);
+    expect(signatureFor(secret, id, ts, new Uint8Array(bytes))).toBe(expected);
+
+    const headers = signWebhook([secret, rotated], id, ts, bytes);
+    expect(headers['webhook-signature']).toBe(`${expected} ${previousAlgorithm(rotated, id, ts, bytes)}`);
+    vi.useFakeTimers({ now: ts * 1000 + 30_000 });
+    // Not parsed as JSON: JSON.parse refuses the BOM, and only the signature is in question here.
+    expect(() => new Webhook(secret).verify(body, { ...headers }, { jsonParse: false })).not.toThrow();
+    expect(() => new Webhook(rotated).verify(bytes, { ...headers }, { jsonParse: false })).not.toThrow();
+    expect(() => new Webhook(secret).verify(body.slice(1), { ...headers }, { jsonParse: false })).toThrow();
+  });
+
+  it('refuses bytes that are not UTF-8 rather than sign a different text', () => {
+    const secret = generateSigningSecret();
+    expect(() => signatureFor(secret, 'x', 1, new Uint8Array([0x7b, 0xff, 0x7d]))).toThrow();
+    expect(() => signatureFor(secret, 'x', 1.5, '{}')).toThrow();
+    expect(() => signatureFor('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'x', 1, '{}')).toThrow(/whsec_/);
   });
 });
 

@@ -53,4 +53,8 @@ export interface ApiKeyDoc {
   scopes: ApiScope[];
   createdAt: Date;
   revokedAt: Date | null;
+  /** Null for a key that never expires. Absent (read as null) on keys stored before expiry existed. */
+  expiresAt?: Date | null;
+  /** Throttled, so it can lag actual use by up to the write interval (see last-used.ts in the API). */
+  lastUsedAt?: Date | null;
 }

@@ -61,7 +61,11 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   api_keys: [
     // Authentication looks a key up by its hash on every request.
     { key: { hash: 1 }, name: 'hash_unique', unique: true },
+    // admin.apiKeys.list: an organization's keys (a workspace's are among them), oldest first.
+    { key: { organizationId: 1, _id: 1 }, name: 'organization_keys' },
   ],
+  // Slots are claimed and read by `_id`; this serves only the sweep of ended windows (MongoDB).
+  rate_limit_slots: [{ key: { expiresAt: 1 }, name: 'expires' }],
 };
 
 export async function ensureIndexes(db: Db, extra: Record<string, IndexDescription[]> = {}): Promise<void> {

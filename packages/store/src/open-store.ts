@@ -1,5 +1,5 @@
 import type { IndexDescription } from 'mongodb';
-import { createStore, type Store } from './index.ts';
+import { createStore, type Store } from './create-store.ts';
 import { ensureIndexes } from './indexes.ts';
 import { connectMongo, type Mongo } from './mongo.ts';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { appRouter, createApp, createCallerFactory, createContext, createTemporal, silentLogger, type ApiDeps } from '@audit/api';
+import { appRouter, createApp, createCallerFactory, createContext, createTemporal, silentLogger, type ApiDeps, type ApiMetrics, type Logger } from '@audit/api';
 import { authenticate } from '@audit/api/auth';
 import { parseConfig, type Plan } from '@audit/shared';
 import { openStore, type ApiScope } from '@audit/store';
@@ -36,6 +36,8 @@ export interface Tenant {
 
 export interface RunningWorker {
   worker: Worker;
+  /** Its own connection to Temporal (a readiness check asks it). */
+  connection: NativeConnection;
   stop(): Promise<void>;
 }
 
@@ -51,13 +53,20 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
+export interface TestEnvOptions {
+  /** The logger of the env's API deps and of its workers (e.g. captureLogs().log); silent by default. */
+  log?: Logger;
+  /** Counted into by the env's API; none by default. */
+  metrics?: ApiMetrics;
+}
+
 const ALL_SCOPES: ApiScope[] = ['events:write', 'events:read', 'webhooks:manage'];
 
 /**
  * A fresh database on the shared FerretDB and a unique task queue on the shared Temporal, so
  * test files never see each other's data.
  */
-export async function openTestEnv(env: Record<string, string> = {}): Promise<TestEnv> {
+export async function openTestEnv(env: Record<string, string> = {}, options: TestEnvOptions = {}): Promise<TestEnv> {
   const suffix = randomBytes(6).toString('hex');
   const config = parseConfig({
     MONGODB_URI: provided('mongodbUri'),
@@ -68,11 +77,13 @@ export async function openTestEnv(env: Record<string, string> = {}): Promise<Tes
     PUBLIC_BASE_URL: 'http://audit.test',
     WEBHOOK_ALLOW_PRIVATE: 'true',
     WEBHOOK_LOOPBACK_ONLY: 'true',
+    // Tests call far faster than any client may; the rate-limit tests turn the limits back on.
+    RATE_LIMIT_ENABLED: 'false',
     ...env,
   });
   const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);
   const temporal = createTemporal(config);
-  const deps: ApiDeps = { config, store, temporal, clock: () => new Date(), log: silentLogger };
+  const deps: ApiDeps = { config, store, temporal, clock: () => new Date(), log: options.log ?? silentLogger, ...(options.metrics ? { metrics: options.metrics } : {}) };
   const callerFor = async (token: string) => createCaller(createContext(deps, await authenticate(store, config.ADMIN_TOKEN, `Bearer ${token}`)));
   const admin = createCaller(createContext(deps, { kind: 'admin' }));
   const servers: Server[] = [];
@@ -98,10 +109,11 @@ export async function openTestEnv(env: Record<string, string> = {}): Promise<Tes
     async startWorker(overrides = {}) {
       installQuietRuntime();
       const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-      const worker = await createAuditWorker({ config, store, connection, workflowBundle: { codePath: provided('workflowBundlePath') }, ...overrides });
+      const worker = await createAuditWorker({ config, store, connection, workflowBundle: { codePath: provided('workflowBundlePath') }, ...(options.log ? { log: options.log } : {}), ...overrides });
       const running = worker.run();
       const handle: RunningWorker = {
         worker,
+        connection,
         async stop() {
           if (worker.getState() === 'RUNNING') worker.shutdown();
           await running.catch(() => {});

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestEnv, type Tenant, type TestEnv } from '@audit/testing';
-import { BROWSER_ZONE, ceilMinute, floorMinute, focused, focusedDataId, hasChromium, inPage, openBrowser, shot, wallClock, warnWithoutChromium, type Browser } from './browser-support.ts';
+import { BROWSER_ZONE, ceilMinute, floorMinute, focused, focusedDataId, hasChromium, inPage, openBrowser, shot, wallClock, warnWithoutChromium, type Browser } from '@audit/testing/browser';
 
 warnWithoutChromium('the audit log browser test');
 

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, openTestEnv, startReceiver, type ReceivedRequest, type Receiver, type Tenant, type TestEnv } from '@audit/testing';
-import { floorMinute, focused, hasChromium, horizontalOverflow, inPage, openBrowser, shot, tabTo, wallClock, warnWithoutChromium, type Browser } from './browser-support.ts';
+import { floorMinute, focused, hasChromium, horizontalOverflow, inPage, openBrowser, shot, tabTo, wallClock, warnWithoutChromium, type Browser } from '@audit/testing/browser';
 
 warnWithoutChromium('the webhooks page browser test');
 

@@ -1,14 +1,20 @@
 import { WorkflowClient } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from '@audit/observability';
 import type { Config } from '@audit/shared';
 import type { Store } from '@audit/store';
 import { createActivities, deliverySettingsFrom, StreamWaker, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
+import type { WorkerMetrics } from './observability/worker-metrics.ts';
 
 export interface WorkerDeps {
   config: Config;
   store: Store;
   connection: NativeConnection;
   clock?: () => Date;
+  /** The process logger; the activities log attempts and purges through it. Silent when left out. */
+  log?: Logger;
+  /** Attempts, stream lag and purges are counted here; nothing is when left out. */
+  metrics?: WorkerMetrics;
   /** Tests pass code bundled once per run; the service bundles from source at start. */
   workflowBundle?: { codePath: string };
   retentionPacing?: Partial<RetentionPacing>;
@@ -25,8 +31,10 @@ export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {
   const activities = createActivities({
     store: deps.store,
     clock,
-    waker: new StreamWaker({ store: deps.store, client, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }),
+    waker: new StreamWaker({ store: deps.store, client, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, log: deps.log }),
     delivery: deliverySettingsFrom(deps.config, deps.webhookResolver),
+    observer: deps.metrics,
+    log: deps.log,
     retentionPacing: {
       batchSize: deps.config.RETENTION_BATCH_SIZE,
       pauseMs: deps.config.RETENTION_BATCH_PAUSE_MS,

@@ -1,19 +1,22 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createLogger, createMetricsRegistry, type Logger } from '@audit/observability';
 import { ConfigError, parseConfig } from '@audit/shared';
 import { openStore } from '@audit/store';
 import { createAuditWorker } from './create-worker.ts';
+import { workerReadiness } from './observability/readiness.ts';
+import { temporalLogger } from './observability/temporal-log.ts';
+import { startWorkerHttp } from './observability/worker-http.ts';
+import { createWorkerMetrics } from './observability/worker-metrics.ts';
 import { ensureSchedule, supervisorScheduleDefinition, retentionScheduleDefinition } from './schedules.ts';
 
-const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ level: 'info', msg, ...fields, time: new Date().toISOString() }));
-
 /** Temporal may come up after us (or restart under us): keep trying rather than crash-looping. */
-async function connectWithRetry(address: string): Promise<NativeConnection> {
+async function connectWithRetry(address: string, log: Logger): Promise<NativeConnection> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await NativeConnection.connect({ address });
     } catch (err) {
-      if (attempt % 10 === 1) log('waiting for Temporal', { address, error: String(err) });
+      if (attempt % 10 === 1) log.warn({ address, error: String(err) }, 'waiting for Temporal');
       await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
     }
   }
@@ -21,30 +24,43 @@ async function connectWithRetry(address: string): Promise<NativeConnection> {
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  // The SDK's INFO lines (bundle statistics, state changes) drown the service's own log.
-  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const log = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, service: 'worker' });
+  Runtime.install({ logger: temporalLogger(log) });
+  const registry = createMetricsRegistry();
+  const metrics = createWorkerMetrics(registry);
   const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);
-  const connection = await connectWithRetry(config.TEMPORAL_ADDRESS);
+  // Up before Temporal is reached, so /healthz answers and /readyz says what is missing.
+  let worker: Worker | null = null;
+  let connection: NativeConnection | null = null;
+  const http = config.WORKER_METRICS_PORT
+    ? await startWorkerHttp({ port: config.WORKER_METRICS_PORT, registry, readiness: () => workerReadiness({ worker: () => worker, connection: () => connection, store }) })
+    : null;
+  if (http) log.info({ port: http.port }, 'metrics and probes listening');
+  connection = await connectWithRetry(config.TEMPORAL_ADDRESS, log);
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const outcome = await ensureSchedule(client, retentionScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
-  log('retention schedule ready', { outcome });
+  log.info({ outcome }, 'retention schedule ready');
   const supervisor = await ensureSchedule(client, supervisorScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
-  log('stream supervisor schedule ready', { outcome: supervisor });
+  log.info({ outcome: supervisor }, 'stream supervisor schedule ready');
   // The per-event delivery of earlier versions had a reconciler Schedule; the supervisor replaces it.
   await client.schedule.getHandle('audit-dispatch-reconciler').delete().catch(() => {});
-  const worker = await createAuditWorker({ config, store, connection });
-  const stop = () => worker.shutdown();
+  const running = await createAuditWorker({ config, store, connection, log, metrics });
+  worker = running;
+  const stop = () => running.shutdown();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  log('worker running', { taskQueue: config.TEMPORAL_TASK_QUEUE });
-  await worker.run();
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  await running.run();
+  log.info('worker stopped');
+  await http?.close();
   await clientConnection.close();
   await connection.close();
   await mongo.close();
 }
 
 main().catch((err) => {
+  // A bad configuration stops the worker before its logger exists: stderr names the variable.
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
 });

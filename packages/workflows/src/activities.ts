@@ -1,5 +1,6 @@
 import type { Store } from '@audit/store';
 import type { DeliverySettings } from './delivery/delivery-settings.ts';
+import { quietLog, quietObserver, type ActivityObserver, type LogSink } from './observer.ts';
 import { createStreamActivities } from './delivery/stream-activities.ts';
 import type { StreamWaker } from './delivery/stream-waker.ts';
 import { createRetentionActivities, type RetentionPacing } from './retention/retention-activities.ts';
@@ -10,13 +11,18 @@ export interface ActivityDeps {
   retentionPacing: RetentionPacing;
   waker: StreamWaker;
   delivery: DeliverySettings;
+  /** Metrics of attempts, stream positions and purges; none when left out. */
+  observer?: ActivityObserver;
+  log?: LogSink;
 }
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const observer = deps.observer ?? quietObserver;
+  const log = deps.log ?? quietLog;
   return {
-    ...createRetentionActivities({ store: deps.store, clock: deps.clock, pacing: deps.retentionPacing }),
-    ...createStreamActivities({ store: deps.store, clock: deps.clock, waker: deps.waker, settings: deps.delivery }),
+    ...createRetentionActivities({ store: deps.store, clock: deps.clock, pacing: deps.retentionPacing, observer, log }),
+    ...createStreamActivities({ store: deps.store, clock: deps.clock, waker: deps.waker, settings: deps.delivery, observer, log }),
   };
 }
 

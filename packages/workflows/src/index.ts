@@ -8,3 +8,4 @@ export type { DeliverySettings } from './delivery/delivery-settings.ts';
 export { systemResolver, type Resolver } from './delivery/guarded-post.ts';
 export type { StepResult, StreamInput, StreamState, TestDeliveryResult } from './delivery/stream-types.ts';
 export { deliverySettingsFrom } from './delivery/delivery-settings.ts';
+export { quietLog, quietObserver, type ActivityObserver, type AttemptReport, type DeliveryObserver, type LogSink, type RetentionObserver, type StreamPosition } from './observer.ts';

@@ -1,6 +1,5 @@
 import { newId, planChangeAction, type Plan } from '@audit/shared';
-import type { ApiScope, WorkspaceDoc } from '@audit/store';
-import { generateApiKey, hashApiKey, keyHint } from '../auth/api-keys.ts';
+import type { WorkspaceDoc } from '@audit/store';
 import type { ApiDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { recordSystemEvent } from '../events/events-service.ts';
@@ -39,61 +38,4 @@ export async function setWorkspacePlan(deps: ApiDeps, workspaceId: string, plan:
     metadata: { from: before.plan, to: plan },
   });
   return { id: before._id, plan, previousPlan: before.plan };
-}
-
-export type KeyOwner = { workspaceId: string } | { organizationId: string };
-
-/** The key is returned here and never again: only its hash is stored. */
-export async function createApiKey(deps: ApiDeps, owner: KeyOwner, scopes: ApiScope[]): Promise<{ id: string; key: string; organizationId: string; workspaceId: string | null; scopes: ApiScope[] }> {
-  let organizationId: string;
-  let workspace: WorkspaceDoc | null = null;
-  if ('workspaceId' in owner) {
-    workspace = await deps.store.workspaces.findById(owner.workspaceId);
-    if (!workspace) throw notFound('workspace', owner.workspaceId);
-    organizationId = workspace.organizationId;
-  } else {
-    const org = await deps.store.organizations.findById(owner.organizationId);
-    if (!org) throw notFound('organization', owner.organizationId);
-    organizationId = org._id;
-  }
-  const key = generateApiKey();
-  const id = newId('apiKey');
-  const uniqueScopes = [...new Set(scopes)];
-  await deps.store.apiKeys.insert({
-    _id: id,
-    hash: hashApiKey(key),
-    hint: keyHint(key),
-    organizationId,
-    workspaceId: workspace?._id ?? null,
-    scopes: uniqueScopes,
-    createdAt: deps.clock(),
-    revokedAt: null,
-  });
-  if (workspace) {
-    await recordSystemEvent(deps, workspace, {
-      category: 'workspace',
-      action: 'settings_changed',
-      target: { type: 'api_key', id },
-      description: 'API key created',
-      metadata: { change: 'api_key_created', apiKeyId: id, scopes: uniqueScopes },
-    });
-  }
-  return { id, key, organizationId, workspaceId: workspace?._id ?? null, scopes: uniqueScopes };
-}
-
-export async function revokeApiKey(deps: ApiDeps, id: string): Promise<{ id: string; revoked: boolean }> {
-  const doc = await deps.store.apiKeys.findById(id);
-  if (!doc) throw notFound('API key', id);
-  const revoked = await deps.store.apiKeys.revoke(id, deps.clock());
-  const workspace = doc.workspaceId ? await deps.store.workspaces.findById(doc.workspaceId) : null;
-  if (revoked && workspace) {
-    await recordSystemEvent(deps, workspace, {
-      category: 'workspace',
-      action: 'settings_changed',
-      target: { type: 'api_key', id },
-      description: 'API key revoked',
-      metadata: { change: 'api_key_revoked', apiKeyId: id },
-    });
-  }
-  return { id, revoked: true };
 }

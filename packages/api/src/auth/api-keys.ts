@@ -11,8 +11,15 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+const HINT_ELLIPSIS = '…';
+
 export function keyHint(key: string): string {
-  return `${key.slice(0, KEY_PREFIX.length + 6)}…`;
+  return `${key.slice(0, KEY_PREFIX.length + 6)}${HINT_ELLIPSIS}`;
+}
+
+/** The visible start of a key from its stored hint: `key.startsWith(prefix)` tells keys apart. */
+export function keyPrefix(hint: string): string {
+  return hint.endsWith(HINT_ELLIPSIS) ? hint.slice(0, -HINT_ELLIPSIS.length) : hint;
 }
 
 export function looksLikeApiKey(value: string): boolean {

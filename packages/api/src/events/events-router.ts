@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { checkCatalogue, idSchema, LIMITS, RecordEventFields } from '@audit/shared';
+import { checkCatalogue, idSchema, LIMITS, RecordEventFields, type RecordEventInput } from '@audit/shared';
 import { requireScope } from '../trpc/middlewares.ts';
 import { authenticatedProcedure, enterpriseProcedure, router, workspaceProcedure } from '../trpc/procedures.ts';
 import { getEvent, listEvents, recordEvents } from './events-service.ts';
 import { ListInputSchema } from './search-input.ts';
 import { prepareSearch } from './search-query.ts';
+import { restRoute } from '../rest/openapi-meta.ts';
+import { EventOutput, ListPageOutput, RecordBatchOutput } from './event-output.ts';
 
 const workspaceId = idSchema('workspace').optional();
 const RecordInput = z.strictObject({ ...RecordEventFields, workspaceId }).superRefine(checkCatalogue);
@@ -17,24 +19,47 @@ const BatchInput = z.strictObject({
 });
 
 const writer = workspaceProcedure.use(requireScope('events:write'));
+
+/** The request's id goes into an event whose caller sent none, so a stored event leads to its request's log line. */
+function withRequestId<E extends RecordEventInput>(event: E, requestId: string): E {
+  return event.context?.requestId ? event : { ...event, context: { ...event.context, requestId } };
+}
 const reader = enterpriseProcedure.use(requireScope('events:read'));
 
 export const eventsRouter = router({
-  record: writer.input(RecordInput).mutation(async ({ ctx, input }) => {
+  record: writer
+    .meta(restRoute('POST', '/events', 'Record an event', 'Idempotent with `idempotencyKey`: a retry with the same key returns the stored event.'))
+    .input(RecordInput)
+    .output(EventOutput)
+    .mutation(async ({ ctx, input }) => {
     const { workspaceId: _ws, ...event } = input;
-    const [result] = await recordEvents(ctx.deps, ctx.workspace, [event]);
+    ctx.deps.metrics?.recordBatch(1);
+    const [result] = await recordEvents(ctx.deps, ctx.workspace, [withRequestId(event, ctx.request.requestId)]);
     return result!.event;
   }),
 
-  recordBatch: writer.input(BatchInput).mutation(async ({ ctx, input }) => {
-    const results = await recordEvents(ctx.deps, ctx.workspace, input.events, ['events']);
+  recordBatch: writer
+    .meta(restRoute('POST', '/events/batch', `Record up to ${LIMITS.batchSize} events`, 'All or nothing for validation: one bad event refuses the batch.'))
+    .input(BatchInput)
+    .output(RecordBatchOutput)
+    .mutation(async ({ ctx, input }) => {
+    ctx.deps.metrics?.recordBatch(input.events.length);
+    const results = await recordEvents(ctx.deps, ctx.workspace, input.events.map((e) => withRequestId(e, ctx.request.requestId)), ['events']);
     return { events: results.map((r) => r.event) };
   }),
 
-  list: authenticatedProcedure.input(ListInputSchema).query(async ({ ctx, input }) => {
+  list: authenticatedProcedure
+    .meta(restRoute('GET', '/events', 'List or search events, newest first', 'Pass `nextCursor` back as `cursor` for the next (older) page.'))
+    .input(ListInputSchema)
+    .output(ListPageOutput)
+    .query(async ({ ctx, input }) => {
     const search = await prepareSearch(ctx.deps, ctx.key, input);
     return listEvents(ctx.deps, search, input);
   }),
 
-  get: reader.input(z.strictObject({ workspaceId, id: idSchema('event') })).query(({ ctx, input }) => getEvent(ctx.deps, ctx.workspace._id, input.id)),
+  get: reader
+    .meta(restRoute('GET', '/events/{id}', 'Get one event'))
+    .input(z.strictObject({ workspaceId, id: idSchema('event') }))
+    .output(EventOutput)
+    .query(({ ctx, input }) => getEvent(ctx.deps, ctx.workspace._id, input.id)),
 });

@@ -28,6 +28,7 @@ export async function recordEvents(deps: ApiDeps, workspace: WorkspaceDoc, input
   });
   // Stored in the stream log with them, so no stream can miss them; the wake-up is only a hint.
   const results = await deps.store.events.insertForWorkspace(workspace._id, docs);
+  deps.metrics?.eventsRecorded(results.filter((r) => r.created).map((r) => r.event.category));
   wakerFor(deps).notify(workspace, [...new Set(results.filter((r) => r.created).map((r) => r.event.category))]);
   return results.map((r) => ({ event: toAuditEvent(r.event), created: r.created }));
 }

@@ -29,7 +29,8 @@ describe('record, list, get', () => {
     expect(ev.organizationId).toBe(t.organizationId);
     expect(Date.parse(ev.recordedAt)).toBeGreaterThanOrEqual(before - 5);
     expect(ev.occurredAt).toBe(ev.recordedAt);
-    expect(ev.context).toEqual({ ip: '203.0.113.9', userAgent: 'cli/1.0' });
+    // Without a request id of its own, the event carries its request's.
+    expect(ev.context).toEqual({ ip: '203.0.113.9', userAgent: 'cli/1.0', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 
     const page = await t.caller.events.list({ limit: 10 });
     expect(page.items[0]).toEqual({ ...ev, workspaceName: 'ws enterprise', hasMetadata: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvHeader, csvLine, ndjsonLine, neutralizeFormula } from './export-format.ts';
+import { csvCell, csvHeader, csvLine, ndjsonLine } from './export-format.ts';
 import type { EventDoc } from '@audit/store';
 
 const doc: EventDoc = {
@@ -11,8 +11,9 @@ const doc: EventDoc = {
 };
 
 describe('CSV', () => {
-  it.each(['=1+1', '+1', '-1', '@x', '\tx', '\rx'])('neutralizes %j as a formula', (v) => {
-    expect(neutralizeFormula(v)).toBe(`'${v}`);
+  it.each(['=1+1', '+1', '-1', '@x', '\tx', '\rx', '\uFF1Dx'])('neutralizes %j as a formula', (v) => {
+    // A carriage return also makes the cell quoted.
+    expect(csvCell(v)).toBe(v.startsWith('\r') ? `"'${v}"` : `'${v}`);
   });
 
   it('quotes separators and doubles quotes, leaving plain text alone', () => {
@@ -22,6 +23,9 @@ describe('CSV', () => {
     expect(csvCell('=a,b')).toBe(`"'=a,b"`);
     expect(csvCell(null)).toBe('');
     expect(csvCell(7)).toBe('7');
+    expect(csvCell('')).toBe('');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('cr\ronly')).toBe('"cr\ronly"');
   });
 
   it('writes one line per event under the header', () => {
@@ -33,6 +37,7 @@ describe('CSV', () => {
     expect(line).toContain("'@SUM(A1)");
     expect(line).toContain('"a, ""quoted""\nname"');
     expect(line.endsWith('\r\n')).toBe(true);
+    expect(csvHeader()).toBe(`${header.join(',')}\r\n`);
   });
 });
 

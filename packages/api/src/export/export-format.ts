@@ -1,4 +1,5 @@
 import type { EventDoc } from '@audit/store';
+import { stringify, type Options } from 'csv-stringify/sync';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -15,31 +16,33 @@ const COLUMNS = [
 ] as const;
 
 /**
- * Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return that they strip
- * first) as a formula; a leading apostrophe makes it text. Event fields are caller-controlled.
+ * RFC 4180 as spreadsheets read it: CRLF between records; a cell holding a comma, a quote or any
+ * line break is quoted. Spreadsheets run a cell that starts with = + - @ (or a tab or carriage
+ * return that they strip first, or a full-width = + - @) as a formula, and event fields are
+ * caller-controlled: escape_formulas prefixes such a cell with an apostrophe, which makes it text.
+ * quote_record_delimiter must be explicit: with a CRLF delimiter the library would otherwise
+ * leave a lone \n unquoted and split the record.
  */
-export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+const CSV: Options = { record_delimiter: 'windows', quote_record_delimiter: true, escape_formulas: true };
 
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = neutralizeFormula(String(value));
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+type Cell = string | number | null | undefined;
+
+export function csvCell(value: Cell): string {
+  return stringify([[value]], { ...CSV, eof: false });
 }
 
 export function csvHeader(): string {
-  return `${COLUMNS.join(',')}\r\n`;
+  return stringify([[...COLUMNS]], CSV);
 }
 
 export function csvLine(doc: EventDoc, workspaceName: string): string {
-  const cells = [
+  const cells: Cell[] = [
     doc._id, doc.recordedAt.toISOString(), doc.occurredAt.toISOString(), doc.workspaceId, workspaceName, doc.seq, doc.category, doc.action,
     doc.actor.type, doc.actor.id, doc.actor.name, doc.actor.email, doc.target?.type, doc.target?.id, doc.target?.name,
     doc.description, doc.context.ip, doc.context.userAgent, doc.context.requestId, doc.idempotencyKey,
     Object.keys(doc.metadata).length > 0 ? JSON.stringify(doc.metadata) : '',
   ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  return stringify([cells], CSV);
 }
 
 /** One event per line, in the API's shape, so a line parses to what `events.get` returns. */

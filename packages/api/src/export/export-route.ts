@@ -13,6 +13,7 @@ import { CONTENT_TYPES, EXPORT_FORMATS } from './export-format.ts';
 import { exportChunks } from './export-stream.ts';
 import { isDatabaseUnavailable } from '@audit/store';
 import { databaseUnavailable } from '../errors.ts';
+import { enforceRateLimit, retryAfterOf } from '../rate-limit/rate-limiter.ts';
 
 const list = (v: unknown) => (typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v);
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -54,11 +55,14 @@ async function exportEvents(deps: ApiDeps, req: Request, res: Response, raw: unk
     const { format: f, key: _key, ...input } = parsed.data;
     const principal = await authenticate(deps.store, deps.config.ADMIN_TOKEN, authorization);
     if (!principal || principal.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
+    await enforceRateLimit(deps, 'export', principal);
     search = await prepareSearch(deps, principal, input);
     format = f;
   } catch (err) {
     const error = err instanceof TRPCError ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err) : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'export failed', cause: err });
-    if (error.code === 'INTERNAL_SERVER_ERROR') deps.log.error('export failed', { error: String(err) });
+    if (error.code === 'INTERNAL_SERVER_ERROR') (req.log ?? deps.log).error({ error: String(err) }, 'export failed');
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter !== null) res.set('retry-after', String(retryAfter));
     res.status(getHTTPStatusCodeFromError(error)).json({ error: { code: error.code, message: error.message } });
     return;
   }
@@ -76,7 +80,7 @@ async function exportEvents(deps: ApiDeps, req: Request, res: Response, raw: unk
     await pipeline(Readable.from(exportChunks(cursor ?? emptyRows(), format, names)), res);
   } catch (err) {
     // Headers are gone: all that is left is to cut the response so the client sees it incomplete.
-    if (!req.destroyed) deps.log.error('export stream failed', { error: String(err) });
+    if (!req.destroyed) (req.log ?? deps.log).error({ error: String(err) }, 'export stream failed');
     res.destroy();
   } finally {
     await cursor?.close().catch(() => {});

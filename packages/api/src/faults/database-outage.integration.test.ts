@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTools, freePort, startFerretDb, type ManagedProcess, type RunningServer, type Tools } from '@audit/local-servers';
 import { connectMongo } from '@audit/store';
 import { provided } from '@audit/testing';
-import { createTenantOverHttp, mutate, startApiProcess, type Answer } from './api-process.ts';
-import { drillEvent, until } from './drill-support.ts';
+import { apiDrillEvent, createTenantOverHttp, mutate, startApiProcess, until, type Answer } from '@audit/testing/drills';
 
 const WRITERS = 4;
 type Phase = 'up' | 'down' | 'back';
@@ -57,7 +56,7 @@ describe('fault drill: the database stops during ingest', () => {
         const key = `w${w}-${i}`;
         sent.add(key);
         const during = phase;
-        note(key, await mutate(url, 'events.record', drillEvent(key), tenant.key), during);
+        note(key, await mutate(url, 'events.record', apiDrillEvent(key), tenant.key), during);
       }
     };
     const writers = Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
@@ -81,7 +80,7 @@ describe('fault drill: the database stops during ingest', () => {
 
     // The client's side of the contract: anything not acknowledged is retried with its key.
     for (const key of sent) {
-      for (let attempt = 0; !acked.has(key) && attempt < 10; attempt++) note(key, await mutate(url, 'events.record', drillEvent(key), tenant.key), 'back');
+      for (let attempt = 0; !acked.has(key) && attempt < 10; attempt++) note(key, await mutate(url, 'events.record', apiDrillEvent(key), tenant.key), 'back');
     }
 
     console.log(`[drill] database outage: ${sent.size} keys, answers by phase ${JSON.stringify(tallyOf(seen))}`);
@@ -90,7 +89,7 @@ describe('fault drill: the database stops during ingest', () => {
     expect([...sent].filter((k) => !acked.has(k))).toEqual([]);
     const mongo = await connectMongo(ferret.address, 'drill');
     try {
-      const docs = await mongo.db.collection('events').find({ workspaceId: tenant.workspaceId, idempotencyKey: { $ne: null } }).toArray();
+      const docs = await mongo.db.collection('events').find({ workspaceId: tenant.workspaceId, idempotencyKey: { $ne: null }, 'actor.id': 'drill' }).toArray();
       const byKey = new Map<string, string[]>();
       for (const d of docs) byKey.set(d.idempotencyKey, [...(byKey.get(d.idempotencyKey) ?? []), String(d._id)]);
       expect(docs).toHaveLength(sent.size);

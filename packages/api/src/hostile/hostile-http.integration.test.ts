@@ -4,10 +4,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestEnv, TEST_ADMIN_TOKEN, type Tenant, type TestEnv } from '@audit/testing';
 import { createApp } from '../app.ts';
-import type { IdPools } from './hostile-inputs.ts';
-import { hostileRequest, type HostileRequest } from './hostile-requests.ts';
-import { params, timeoutMs } from './hostile-support.ts';
-import { databaseProblems, heapUsedAfterGc, prototypeChanges, prototypeSnapshot } from './invariants.ts';
+import { databaseProblems, heapUsedAfterGc, hostileRequest, params, prototypeChanges, prototypeSnapshot, timeoutMs, type HostileRequest, type IdPools } from '@audit/testing/hostile';
 
 let env: TestEnv;
 let a: Tenant;

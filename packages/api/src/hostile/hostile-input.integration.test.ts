@@ -6,10 +6,25 @@ import { silentLogger } from '../deps.ts';
 import { appRouter } from '../router.ts';
 import { createContext } from '../trpc/context.ts';
 import { createCallerFactory } from '../trpc/procedures.ts';
-import { hostileValue } from './hostile-arbitraries.ts';
-import { adminInputs, batchInput, eventInput, getInput, listInput, type IdPools } from './hostile-inputs.ts';
-import { callPath, params, sentFields, settle, timeoutMs } from './hostile-support.ts';
-import { databaseProblems, expectedView, heapUsedAfterGc, prototypeChanges, prototypeSnapshot } from './invariants.ts';
+import {
+  adminInputs,
+  batchInput,
+  callPath,
+  databaseProblems,
+  eventInput,
+  expectedView,
+  getInput,
+  heapUsedAfterGc,
+  hostileValue,
+  listInput,
+  params,
+  prototypeChanges,
+  prototypeSnapshot,
+  sentFields,
+  settle,
+  timeoutMs,
+  type IdPools,
+} from '@audit/testing/hostile';
 
 let env: TestEnv;
 let a: Tenant;
@@ -75,7 +90,9 @@ function checkAccepted(event: AuditEvent, input: Record<string, unknown>, who: s
     if (first) return void expect(event.id).toBe(first);
     firstIdFor.set(slot, event.id);
   }
-  expect(sentFields(event, typeof input['occurredAt'] === 'string')).toEqual(expectedView(input));
+  const sentContext = input['context'] as { requestId?: string } | undefined;
+  if (!sentContext?.requestId) expect(event.context.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(sentFields(event, typeof input['occurredAt'] === 'string')).toEqual(expectedView(input, event.context.requestId));
 }
 
 const who = fc.constantFrom('workspaceKey', 'organizationKey');

@@ -2,10 +2,15 @@ import { z } from 'zod';
 import { idSchema } from '@audit/shared';
 import { adminProcedure, router, workspaceProcedure } from '../trpc/procedures.ts';
 import { getRetentionRun, retentionStatus, startRetentionRun } from './retention-service.ts';
+import { restRoute } from '../rest/openapi-meta.ts';
+import { RetentionStatusOutput } from './retention-output.ts';
 
 export const retentionRouter = router({
   /** Any key may ask what is kept for its own workspace (organization keys: one of theirs). */
-  status: workspaceProcedure.query(({ ctx }) => retentionStatus(ctx.deps, ctx.workspace)),
+  status: workspaceProcedure
+    .meta(restRoute('GET', '/retention', 'What is kept for the workspace, and until when'))
+    .output(RetentionStatusOutput)
+    .query(({ ctx }) => retentionStatus(ctx.deps, ctx.workspace)),
 });
 
 export const adminRetentionRouter = router({

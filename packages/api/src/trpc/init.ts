@@ -1,4 +1,5 @@
 import { initTRPC } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.ts';
 
 export interface IssueLike {
@@ -13,8 +14,9 @@ export function issuePath(issue: IssueLike): string {
 /**
  * Validation errors become one readable message naming each field and its limit
  * (`metadata.a: must be at most 128 characters`), with the same list under `data.issues`.
+ * Procedures' meta may describe their REST route (see rest/).
  */
-export const t = initTRPC.context<Context>().create({
+export const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
   errorFormatter({ shape, error }) {
     const issues = validationIssues(error.cause);
     if (error.code !== 'BAD_REQUEST' || !issues) return shape;

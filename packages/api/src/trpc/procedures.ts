@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '@audit/shared';
+import { rateLimit } from '../rate-limit/rate-limit-middleware.ts';
 import { t } from './init.ts';
 import { translateInfrastructureErrors, requireAdmin, requireApiKey, requireEntitlement, resolveWorkspace } from './middlewares.ts';
 
@@ -8,7 +9,8 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(translateInfrastructureErrors);
 export const adminProcedure = publicProcedure.use(requireAdmin);
-export const authenticatedProcedure = publicProcedure.use(requireApiKey);
+/** Counted against the key's and its workspace's rate limits (see rate-limit/). */
+export const authenticatedProcedure = publicProcedure.use(requireApiKey).use(rateLimit);
 
 /** Every input of a workspace-scoped procedure may name the workspace (organization keys must). */
 export const WorkspaceRefSchema = z.object({ workspaceId: idSchema('workspace').optional() });

@@ -7,9 +7,7 @@ import { appRouter } from '../router.ts';
 import { createContext } from '../trpc/context.ts';
 import { createCallerFactory } from '../trpc/procedures.ts';
 import { authenticate } from '../auth/authenticate.ts';
-import { callPath, params, settle, timeoutMs } from '../hostile/hostile-support.ts';
-import { databaseProblems, operatorKeyPaths } from '../hostile/invariants.ts';
-import { CANARY, webhookInputs, type WebhookPools } from './hostile-webhook-inputs.ts';
+import { callPath, CANARY, databaseProblems, operatorKeyPaths, params, settle, timeoutMs, webhookInputs, type WebhookPools } from '@audit/testing/hostile';
 
 /** A whole signing secret; the hint shown later is the prefix and four characters. */
 const SECRET = /whsec_[A-Za-z0-9+/=]{12,}/;

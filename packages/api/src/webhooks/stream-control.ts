@@ -16,6 +16,6 @@ export async function wakeStream(deps: ApiDeps, hook: Pick<WebhookDoc, '_id' | '
   try {
     await temporal.connection.withDeadline(Date.now() + WAKE_TIMEOUT_MS, () => wakerFor(deps).ensure({ workspaceId: hook.workspaceId, webhookId: hook._id }, signal));
   } catch (err) {
-    deps.log.warn('could not wake the destination stream; the supervisor will', { webhookId: hook._id, error: err instanceof Error ? err.message : String(err) });
+    deps.log.warn({ webhookId: hook._id, error: err instanceof Error ? err.message : String(err) }, 'could not wake the destination stream; the supervisor will');
   }
 }

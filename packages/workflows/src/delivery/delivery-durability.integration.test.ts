@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter, createCallerFactory, createContext, createTemporal, type ApiDeps } from '@audit/api';
 import { authenticate } from '@audit/api/auth';
 import { freePort } from '@audit/local-servers';
-import { eventually, openTestEnv, startReceiver, type Receiver, type RunningWorker, type TestEnv } from '@audit/testing';
+import { eventually, lockCreated, openTestEnv, seqsOf, startReceiver, verifyBatch, type Receiver, type RunningWorker, type TestEnv } from '@audit/testing';
 import { ensureSchedule, supervisorScheduleDefinition } from '@audit/worker';
-import { lockCreated, seqsOf, verifyBatch } from './streams/stream-support.ts';
 
 let env: TestEnv;
 const receivers: Receiver[] = [];

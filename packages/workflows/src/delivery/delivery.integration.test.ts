@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, openTestEnv, startReceiver, type ReceivedRequest, type Receiver, type Tenant, type TestEnv } from '@audit/testing';
-import { streamViewOf } from '../../../api/src/webhooks/stream-view.ts';
-import { lockCreated, seqsOf, verifyBatch, verifySignature } from './streams/stream-support.ts';
+import { streamViewOf } from '@audit/api';
+import { eventually, lockCreated, openTestEnv, seqsOf, startReceiver, verifyBatch, verifySignature, type ReceivedRequest, type Receiver, type Tenant, type TestEnv } from '@audit/testing';
 
 let env: TestEnv;
 const receivers: Receiver[] = [];

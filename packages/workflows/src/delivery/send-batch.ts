@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { classifyStatus, DELIVERY_LIMITS, newId, nextRetryDelay, parseRetryAfter, type AuditCloudEventAttributes, type ResponseClass } from '@audit/shared';
 import { signWebhook } from '@audit/shared/webhook-signing';
 import type { AttemptTrigger, DeliveryDoc, Store, WebhookDoc } from '@audit/store';
+import type { DeliveryObserver, LogSink } from '../observer.ts';
 import { noteFailure, noteGone, type HealthDeps } from './destination-health.ts';
 import { customHeaders, signingSecrets } from './destination-secrets.ts';
 import { formatSpec } from './formats/index.ts';
@@ -59,6 +60,8 @@ export interface AttemptDeps {
   clock: () => Date;
   settings: DeliverySettings;
   health: HealthDeps;
+  observer: DeliveryObserver;
+  log: LogSink;
 }
 
 /**
@@ -99,5 +102,10 @@ export async function attemptBatch(deps: AttemptDeps, hook: WebhookDoc, delivery
   const health = cls === 'success' ? store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt) : cls === 'gone' ? noteGone(deps.health, hook) : noteFailure(deps.health, hook);
   await Promise.all([stored, health]);
   await store.deliveries.settleLoaded(delivery, attempt, { status: status === 'retrying' ? 'pending' : status, lastAttemptAt: startedAt, nextAttemptAt, lastResponseStatus: responseStatus, lastError: error }, deps.clock());
+  deps.observer.attempt({ outcome: status, responseStatus, durationMs: result.durationMs, trigger });
+  // Ids only: the URL may carry a token in its query, and header values never leave the store.
+  const fields = { webhookId: hook._id, deliveryId: delivery._id, attempt, trigger, outcome: status, responseStatus, durationMs: result.durationMs, events: events.length, error };
+  if (status === 'succeeded') deps.log.debug(fields, 'delivery attempt');
+  else deps.log.warn(fields, 'delivery attempt failed');
   return { status, cls, nextDelayMs, responseStatus, at: startedAt };
 }

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { classifyStatus, hasEntitlement, newId } from '@audit/shared';
 import type { Store } from '@audit/store';
+import type { DeliveryObserver, LogSink } from '../observer.ts';
 import type { HealthDeps } from './destination-health.ts';
 import type { DeliverySettings } from './delivery-settings.ts';
 import { attemptBatch, post, type AttemptDeps } from './send-batch.ts';
@@ -15,6 +16,8 @@ export interface StreamActivityDeps {
   clock: () => Date;
   waker: StreamWaker;
   settings: DeliverySettings;
+  observer: DeliveryObserver;
+  log: LogSink;
 }
 
 /** A supervised stream idle this long while its workspace has newer events is woken. */
@@ -23,7 +26,7 @@ const HEARTBEAT_EVERY_MS = 5_000;
 
 export function createStreamActivities(deps: StreamActivityDeps) {
   const health: HealthDeps = { store: deps.store, clock: deps.clock, waker: deps.waker };
-  const attemptDeps: AttemptDeps = { store: deps.store, clock: deps.clock, settings: deps.settings, health };
+  const attemptDeps: AttemptDeps = { store: deps.store, clock: deps.clock, settings: deps.settings, health, observer: deps.observer, log: deps.log };
 
   return {
     /** One step of a stream; see stream-step.ts. */
@@ -84,7 +87,11 @@ export function createStreamActivities(deps: StreamActivityDeps) {
             stream = await deps.store.streams.find(hook.workspaceId, hook._id);
           }
           const ws = await deps.store.workspaces.findById(hook.workspaceId);
-          const behind = !!stream && !!ws && hasEntitlement(ws.plan, 'webhooks') && ws.eventSeq >= stream.next.seq && (stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > BEHIND_AFTER_MS);
+          const entitled = !!ws && hasEntitlement(ws.plan, 'webhooks');
+          const behind = !!stream && !!ws && entitled && ws.eventSeq >= stream.next.seq && (stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > BEHIND_AFTER_MS);
+          // Refreshes this worker's view of every destination once a minute, also of streams whose
+          // steps run on another worker; the age of the oldest event is only known to a step.
+          if (stream && ws && entitled) deps.observer.streamPosition({ webhookId: hook._id, backlogEvents: Math.max(0, ws.eventSeq - stream.next.seq + 1), oldestPendingAt: undefined });
           try {
             await deps.waker.ensure({ workspaceId: hook.workspaceId, webhookId: hook._id }, behind ? 'wake' : null);
             if (behind) out.woken++;

@@ -35,29 +35,48 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
   const result = (r: Partial<StepResult> & Pick<StepResult, 'state' | 'next'>, stream?: StreamDoc | null): StepResult => ({ delayMs: 0, sent: 0, deliveryId: null, nextSeq: stream?.next.seq ?? 0, ...r });
   // Three `_id` reads at once: a step's fixed cost is what bounds a batch size of one.
   const [stream, hook, ws] = await Promise.all([store.streams.find(input.workspaceId, input.streamId), store.webhooks.findForWorkspace(input.workspaceId, input.webhookId), store.workspaces.findById(input.workspaceId)]);
-  if (!stream || stream.webhookId !== input.webhookId) return result({ state: 'deleted', next: 'stop' });
-  if (stream.status !== 'running') return result({ state: 'completed', next: 'stop' }, stream);
+  const stopped = () => input.streamId === input.webhookId && deps.observer.streamStopped(input.webhookId);
+  if (!stream || stream.webhookId !== input.webhookId) {
+    stopped();
+    return result({ state: 'deleted', next: 'stop' });
+  }
+  if (stream.status !== 'running') {
+    stopped();
+    return result({ state: 'completed', next: 'stop' }, stream);
+  }
   if (!hook || !hook.enabled) {
+    stopped();
     // A replay ends with its destination; the live stream keeps its position for a re-enable.
     if (stream.kind === 'replay') await store.streams.save(stream._id, { status: 'cancelled' }, deps.clock());
     return result({ state: hook ? 'disabled' : 'deleted', next: 'stop' }, stream);
   }
   // Not on a plan with streaming: the stream holds its position and resumes after an upgrade.
-  if (!ws || !hasEntitlement(ws.plan, 'webhooks')) return result({ state: 'paused', next: 'idle' }, stream);
+  if (!ws || !hasEntitlement(ws.plan, 'webhooks')) {
+    stopped();
+    return result({ state: 'paused', next: 'idle' }, stream);
+  }
   heartbeat();
   const now = deps.clock();
+  // Live streams only: a replay's position says nothing of how far behind the destination is.
+  const position = (nextSeq: number, oldestPendingAt: Date | null | undefined) => {
+    if (stream.kind === 'live') deps.observer.streamPosition({ webhookId: stream.webhookId, backlogEvents: Math.max(0, ws.eventSeq - nextSeq + 1), oldestPendingAt });
+  };
 
   if (stream.open) {
     const delivery = (await store.deliveries.findForWorkspace(input.workspaceId, stream.open.deliveryId)) ?? (await store.deliveries.open(deliveryFor(stream, stream.open, now)));
     if (delivery.status !== 'pending') return finish(deps, stream, stream.open, delivery.status === 'succeeded', null);
     const wait = (delivery.nextAttemptAt?.getTime() ?? 0) - now.getTime();
-    if (wait > 50 && !input.force) return result({ state: 'retrying', next: 'retry', delayMs: wait, deliveryId: delivery._id }, stream);
+    if (wait > 50 && !input.force) {
+      position(stream.next.seq, undefined);
+      return result({ state: 'retrying', next: 'retry', delayMs: wait, deliveryId: delivery._id }, stream);
+    }
     const events = await readSeqs(store.streamLog, input.workspaceId, stream.open.fromClaim, stream.open.seqs, now);
     if (events.length === 0) {
       // Retention removed the batch's events while it waited: nothing is left to send.
       await store.deliveries.giveUp(delivery, 'the events are no longer stored', now);
       return finish(deps, stream, stream.open, false, null);
     }
+    position(stream.next.seq, events[0]!.recordedAt);
     return send(deps, hook, stream, stream.open, delivery, events);
   }
 
@@ -85,6 +104,8 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
       return result({ state: 'completed', next: 'stop' }, stream);
     }
     if (moved || !stream.idleSince) await store.streams.save(stream._id, { next: batch.after, idleSince: stream.idleSince ?? now }, now);
+    // Caught up with every event it matches (a blocked read learns nothing new).
+    if (!batch.blocked) position(ws.eventSeq + 1, null);
     return batch.blocked ? result({ state: 'running', next: 'wait', delayMs: BLOCKED_RECHECK_MS, nextSeq: batch.after.seq }) : result({ state: 'running', next: 'idle', nextSeq: batch.after.seq });
   }
   const open: OpenBatch = {
@@ -100,6 +121,7 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
   // a delivery record no stream will send).
   await store.streams.save(stream._id, { open, idleSince: null }, now);
   const delivery = await store.deliveries.open(deliveryFor(stream, open, now));
+  position(stream.next.seq, batch.events[0]!.recordedAt);
   return send(deps, hook, stream, open, delivery, batch.events);
 }
 

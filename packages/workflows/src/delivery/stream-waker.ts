@@ -4,6 +4,7 @@ import { hasEntitlement, type Plan } from '@audit/shared/plans';
 import { matchesCategories } from '@audit/shared/webhook-schema';
 import { SEARCH_ATTRIBUTES, workflowIds } from '@audit/shared/temporal-names';
 import type { Store } from '@audit/store';
+import type { LogSink } from '../observer.ts';
 import type { StreamInput } from './stream-types.ts';
 
 export interface StreamWakerDeps {
@@ -11,7 +12,7 @@ export interface StreamWakerDeps {
   /** Null when Temporal is not configured: the supervisor starts and wakes streams. */
   client: WorkflowClient | null;
   taskQueue: string;
-  log?: { warn(msg: string, fields?: Record<string, unknown>): void };
+  log?: Pick<LogSink, 'warn'>;
   /** At most one wake-up per destination per this window, from this process (one more trails it). */
   debounceMs?: number;
   /** Bound on one Temporal call. */
@@ -53,7 +54,7 @@ export class StreamWaker {
       (hooks) => {
         for (const h of hooks) if (categories.some((c) => matchesCategories(h.categories, c))) this.throttled({ workspaceId: h.workspaceId, webhookId: h._id });
       },
-      (err: unknown) => this.deps.log?.warn('could not list destinations to wake', { workspaceId: workspace._id, error: String(err) }),
+      (err: unknown) => this.deps.log?.warn({ workspaceId: workspace._id, error: String(err) }, 'could not list destinations to wake'),
     );
   }
 
@@ -98,7 +99,7 @@ export class StreamWaker {
   private send(input: { workspaceId: string; webhookId: string }): void {
     this.ensure(input).catch((err: unknown) => {
       this.pausedUntil = Date.now() + (this.deps.pauseAfterFailureMs ?? 5_000);
-      this.deps.log?.warn('could not wake a destination stream; the supervisor will', { webhookId: input.webhookId, error: err instanceof Error ? err.message : String(err) });
+      this.deps.log?.warn({ webhookId: input.webhookId, error: err instanceof Error ? err.message : String(err) }, 'could not wake a destination stream; the supervisor will');
     });
   }
 

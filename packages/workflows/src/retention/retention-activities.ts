@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { cutoffsByPlan, retentionCutoff } from '@audit/shared';
 import { RETENTION_REPORT_DAYS, type Store } from '@audit/store';
+import type { LogSink, RetentionObserver } from '../observer.ts';
 
 /** Well inside the workflow's one-minute heartbeat timeout. */
 const HEARTBEAT_EVERY_MS = 10_000;
@@ -21,6 +22,8 @@ export interface RetentionDeps {
   store: Store;
   clock: () => Date;
   pacing: RetentionPacing;
+  observer: RetentionObserver;
+  log: LogSink;
 }
 
 export interface OpenRunInput {
@@ -83,6 +86,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
           const dependents = (await store.streamLog.deleteExpired(ws._id, cutoff, batchSize)) + (await store.deliveries.deleteExpired(ws._id, cutoff, batchSize));
           deleted += ids.deleted;
           await store.retentionRuns.addDeleted(input.runId, ws._id, ids.deleted);
+          deps.observer.purged(ids.deleted);
           ctx.heartbeat({ workspaceId: ws._id, deleted });
           if (ids.ids.length < batchSize && dependents === 0) return { deleted, done: true };
           if (pauseMs > 0) await sleepUnlessCancelled(pauseMs);
@@ -95,7 +99,15 @@ export function createRetentionActivities(deps: RetentionDeps) {
 
     async closeRetentionRun(input: { runId: string; error?: string }): Promise<void> {
       const now = deps.clock();
-      await store.retentionRuns.finish(input.runId, input.error ? 'failed' : 'completed', now, input.error ?? null);
+      const status = input.error ? 'failed' : 'completed';
+      await store.retentionRuns.finish(input.runId, status, now, input.error ?? null);
+      // Read back by `_id` for its start (a continued run began in an earlier workflow run).
+      const run = await store.retentionRuns.findById(input.runId);
+      const durationMs = run ? now.getTime() - run.startedAt.getTime() : null;
+      deps.observer.runFinished({ status, durationMs });
+      const fields = { runId: input.runId, status, durationMs, deleted: run?.totalDeleted ?? null, error: input.error ?? null };
+      if (input.error) deps.log.error(fields, 'retention run failed');
+      else deps.log.info(fields, 'retention run finished');
       await store.retentionRuns.deleteReportsBefore(new Date(now.getTime() - RETENTION_REPORT_DAYS * DAY_MS));
     },
   };

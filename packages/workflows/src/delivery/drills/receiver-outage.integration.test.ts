@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@audit/local-servers';
 import type { AttemptDoc, DeliveryDoc } from '@audit/store';
 import { eventually, openTestEnv, startReceiver, type Receiver, type TestEnv } from '@audit/testing';
-import { clean, drillEvent, lossReport, unsettled } from './drill-support.ts';
+import { clean, deliveryDrillEvent, lossReport, unsettled } from '@audit/testing/drills';
 
 /**
  * The issue's drill is a two-minute outage (DRILL_RECEIVER_OUTAGE_MS=120000, about four minutes
@@ -35,7 +35,7 @@ describe('fault drill: the receiver is down, then back', () => {
     const port = await freePort();
     const { secret } = await t.caller.webhooks.create({ url: `http://127.0.0.1:${port}/hook`, categories: ['lock'] });
     const wentDown = Date.now();
-    const recorded = await Promise.all(Array.from({ length: EVENTS }, (_, i) => t.caller.events.record(drillEvent(i))));
+    const recorded = await Promise.all(Array.from({ length: EVENTS }, (_, i) => t.caller.events.record(deliveryDrillEvent(i))));
     // In seq order: the order the stream owes the receiver.
     const ids = recorded.sort((a, b) => a.seq - b.seq).map((e) => e.id);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTools, freePort, startTemporalDev, type ManagedProcess, type RunningServer, type Tools } from '@audit/local-servers';
 import { eventually, openTestEnv, startReceiver, type Receiver, type TestEnv } from '@audit/testing';
-import { clean, drillEvent, killHard, lossReport, startWorkerProcess, unsettled } from './drill-support.ts';
+import { clean, deliveryDrillEvent, killHard, lossReport, startWorkerProcess, unsettled } from '@audit/testing/drills';
 
 const MAX_EVENTS = 1_000;
 const AFTER_RESTART = 100;
@@ -66,7 +66,7 @@ describe('fault drill: the Temporal dev server is killed and restarted on its pe
       const due = started + (i * 1000) / PER_SECOND;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       if (i === KILL_AT) outage = restartTemporalAfterOutage();
-      await t.caller.events.record(drillEvent(i)).then((e) => recorded.push(e), (err: unknown) => failures.push(String(err)));
+      await t.caller.events.record(deliveryDrillEvent(i)).then((e) => recorded.push(e), (err: unknown) => failures.push(String(err)));
     }
     await outage;
     expect(failures).toEqual([]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTools, freePort, startTemporalDev, type ManagedProcess, type RunningServer } from '@audit/local-servers';
 import { eventually, openTestEnv, startReceiver, type Receiver, type TestEnv } from '@audit/testing';
-import { clean, drillEvent, killHard, lossReport, startWorkerProcess, unsettled } from './drill-support.ts';
+import { clean, deliveryDrillEvent, killHard, lossReport, startWorkerProcess, unsettled } from '@audit/testing/drills';
 
 const EVENTS = 200;
 /** Small batches, so the stream has many to send and the kill lands with most still to come. */
@@ -49,7 +49,7 @@ describe('fault drill: the worker is killed with SIGKILL mid-batch', () => {
     const { secret } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'], batchSize: BATCH_SIZE });
     const ids: string[] = [];
     for (let i = 0; i < EVENTS; i += 10) {
-      const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => t.caller.events.record(drillEvent(i + j))));
+      const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => t.caller.events.record(deliveryDrillEvent(i + j))));
       ids.push(...batch.sort((a, b) => a.seq - b.seq).map((e) => e.id));
     }
 

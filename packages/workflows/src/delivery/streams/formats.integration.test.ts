@@ -2,8 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { eventually, type ReceivedRequest, type Tenant, useWorkerSuite } from '@audit/testing';
-import { bodyOf, lockCreated, seqsOf, verifyBatch, verifySignature } from './stream-support.ts';
+import { bodyOf, eventually, lockCreated, seqsOf, verifyBatch, verifySignature, type ReceivedRequest, type Tenant, useWorkerSuite } from '@audit/testing';
 
 /*
  * Every payload format end to end: events recorded through the API, batched by the worker, sent

@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type ManagedProcess } from '@audit/local-servers';
 import { newId, searchTokens } from '@audit/shared';
 import { claimId, encodeClaim, type EventDoc } from '@audit/store';
-import { eventually, openTestEnv, startReceiver, type Receiver, type TestEnv } from '@audit/testing';
-import { mutate, startApiProcess } from '../../../../api/src/faults/api-process.ts';
-import { lockCreated, seqsOf } from './stream-support.ts';
+import { eventually, lockCreated, openTestEnv, seqsOf, startReceiver, type Receiver, type TestEnv } from '@audit/testing';
+import { mutate, startApiProcess } from '@audit/testing/drills';
 
 let env: TestEnv;
 let logDir: string;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, type Tenant, useWorkerSuite } from '@audit/testing';
-import { lockCreated, seqsOf, verifyBatch } from './stream-support.ts';
+import { eventually, lockCreated, seqsOf, type Tenant, useWorkerSuite, verifyBatch } from '@audit/testing';
 
 const suite = useWorkerSuite({ WEBHOOK_RETRY_SCHEDULE: '0,200,400', WEBHOOK_LINGER_MS: '300' });
 const receiver = suite.receiver;

@@ -7,10 +7,20 @@ export async function until(what: string, condition: () => boolean, timeoutMs: n
   }
 }
 
-export const drillEvent = (key: string) => ({
+/** An event for the API drills, keyed so a retried write is recognisably the same event. */
+export const apiDrillEvent = (key: string) => ({
   category: 'lock' as const,
   action: 'created',
   actor: { type: 'user' as const, id: 'drill' },
   target: { type: 'stack', id: key },
   idempotencyKey: key,
+});
+
+/** An event for the delivery drills, numbered so its idempotency key and target follow from n. */
+export const deliveryDrillEvent = (n: number) => ({
+  category: 'lock' as const,
+  action: 'created',
+  actor: { type: 'user' as const, id: 'usr_drill' },
+  target: { type: 'stack', id: `stk_${n}` },
+  idempotencyKey: `drill-${n}`,
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CATEGORIES, WEBHOOK_FORMATS } from '@audit/shared';
-import { hostileString, hostileValue, OPERATOR_KEYS, POLLUTION_KEYS } from '../hostile/hostile-arbitraries.ts';
+import { hostileString, hostileValue, OPERATOR_KEYS, POLLUTION_KEYS } from './hostile-arbitraries.ts';
 
 /**
  * Canaries in every header value, URL password and URL query: none may ever come back in an

@@ -1,7 +1,7 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { gunzipSync } from 'node:zlib';
 import { Webhook } from 'standardwebhooks';
-import type { ReceivedRequest } from '@audit/testing';
+import type { ReceivedRequest } from '../webhook-receiver.ts';
 
 export const lockCreated = (n = 0, extra: Record<string, unknown> = {}) => ({
   category: 'lock' as const,

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import type { Db } from 'mongodb';
 import { AuditEventSchema, checkOccurredAt, RecordEventInputSchema } from '@audit/shared';
 import type { EventDoc } from '@audit/store';
-import { toAuditEvent } from '../events/event-view.ts';
+import { toAuditEvent } from '@audit/api';
 
 /** Paths of keys the database would read as operators or dotted paths. */
 export function operatorKeyPaths(value: unknown, path = ''): string[] {
@@ -99,8 +99,13 @@ export function heapUsedAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** What the API must return for an accepted event sent with this input. */
-export function expectedView(input: Record<string, unknown>): Record<string, unknown> {
+/**
+ * What the API must return for an accepted event sent with this input. Without a `requestId`
+ * of its own, the event carries its request's: `requestId` is that one (a UUID from createCaller).
+ */
+export function expectedView(input: Record<string, unknown>, requestId?: unknown): Record<string, unknown> {
+  const sent = (input['context'] ?? {}) as Record<string, unknown>;
+  const context = sent['requestId'] ? sent : { ...sent, requestId };
   const occurredAt = typeof input['occurredAt'] === 'string' ? new Date(input['occurredAt']).toISOString() : undefined;
   return JSON.parse(
     JSON.stringify({
@@ -110,7 +115,7 @@ export function expectedView(input: Record<string, unknown>): Record<string, unk
       target: input['target'] ?? null,
       description: input['description'] ?? null,
       metadata: input['metadata'] ?? {},
-      context: input['context'] ?? {},
+      context,
       idempotencyKey: input['idempotencyKey'] ?? null,
       ...(occurredAt ? { occurredAt } : {}),
     }),

@@ -1,0 +1,22 @@
+import { rateLimitClassOf } from '@audit/shared';
+import { t } from '../trpc/init.ts';
+import { enforceRateLimit, retryAfterOf } from './rate-limiter.ts';
+
+/**
+ * Every call made with an API key is counted, before its input is even read: a flood of bad
+ * requests is limited like a flood of good ones. Admin-token calls are not limited.
+ */
+export const rateLimit = t.middleware(async ({ ctx, path, next }) => {
+  const p = ctx.principal;
+  if (p?.kind === 'key') await enforceRateLimit(ctx.deps, rateLimitClassOf(path), p);
+  return next();
+});
+
+/** For the tRPC adapter's `responseMeta`: a refused call says when to come back. */
+export function rateLimitHeaders({ errors }: { errors: readonly unknown[] }): { headers?: Record<string, string> } {
+  for (const error of errors) {
+    const seconds = retryAfterOf(error);
+    if (seconds !== null) return { headers: { 'retry-after': String(seconds) } };
+  }
+  return {};
+}

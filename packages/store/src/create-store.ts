@@ -1,0 +1,42 @@
+import type { Db } from 'mongodb';
+import { ApiKeysStore } from './api-keys-store.ts';
+import { DeliveriesStore } from './deliveries-store.ts';
+import { EventsStore } from './events-store.ts';
+import { RateLimitStore } from './rate-limit-store.ts';
+import { RetentionRunsStore } from './retention-runs-store.ts';
+import { StreamLogStore } from './stream/stream-log-store.ts';
+import { StreamsStore } from './stream/streams-store.ts';
+import { OrganizationsStore, WorkspacesStore } from './tenants-store.ts';
+import { WebhooksStore } from './webhooks-store.ts';
+
+export interface Store {
+  db: Db;
+  events: EventsStore;
+  organizations: OrganizationsStore;
+  workspaces: WorkspacesStore;
+  apiKeys: ApiKeysStore;
+  retentionRuns: RetentionRunsStore;
+  webhooks: WebhooksStore;
+  deliveries: DeliveriesStore;
+  streamLog: StreamLogStore;
+  streams: StreamsStore;
+  rateLimits: RateLimitStore;
+}
+
+/** Every collection's store over one database; events share the stream log, which they append to. */
+export function createStore(db: Db): Store {
+  const streamLog = new StreamLogStore(db);
+  return {
+    db,
+    events: new EventsStore(db, streamLog),
+    organizations: new OrganizationsStore(db),
+    workspaces: new WorkspacesStore(db),
+    apiKeys: new ApiKeysStore(db),
+    retentionRuns: new RetentionRunsStore(db),
+    webhooks: new WebhooksStore(db),
+    deliveries: new DeliveriesStore(db),
+    streamLog,
+    streams: new StreamsStore(db),
+    rateLimits: new RateLimitStore(db),
+  };
+}
