@@ -1,15 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openTestEnv, TEST_ADMIN_TOKEN, type Tenant, type TestEnv } from '@audit/testing';
-import { createApp } from '../app.ts';
-import { databaseProblems, heapUsedAfterGc, hostileRequest, params, prototypeChanges, prototypeSnapshot, timeoutMs, type HostileRequest, type IdPools } from '@audit/testing/hostile';
+import type { Tenant, TestEnv } from '@audit/testing';
+import { databaseProblems, heapUsedAfterGc, hostileRequest, openHostileServer, params, prototypeChanges, prototypeSnapshot, timeoutMs, type HostileRequest, type HostileServer, type IdPools } from '@audit/testing/hostile';
 
+let hostile: HostileServer;
 let env: TestEnv;
 let a: Tenant;
 let b: Tenant;
-let server: Server;
 let url: string;
 let pools: IdPools;
 let tokens: Record<string, string | null>;
@@ -17,25 +14,15 @@ const protoBefore = prototypeSnapshot();
 const B_SECRET = 'secret of tenant b';
 
 beforeAll(async () => {
-  env = await openTestEnv();
-  a = await env.tenant('enterprise');
-  b = await env.tenant('enterprise');
+  hostile = await openHostileServer();
+  ({ env, a, b, url, tokens } = hostile);
   const seed = (description: string) => ({ events: Array.from({ length: 5 }, (_, i) => ({ category: 'lock' as const, action: 'created', actor: { type: 'user' as const, id: `u${i}` }, description })) });
   const aIds = (await a.caller.events.recordBatch(seed('mine'))).events.map((e) => e.id);
   const bIds = (await b.caller.events.recordBatch(seed(B_SECRET))).events.map((e) => e.id);
   pools = { workspaceIds: [a.workspaceId, b.workspaceId], eventIds: [...aIds, ...bIds], cursors: [], organizationIds: [a.organizationId, b.organizationId], apiKeyIds: [], retentionRunIds: [] };
-  tokens = { tenantA: a.key, tenantB: b.key, admin: TEST_ADMIN_TOKEN, none: null, junk: 'not a token', revokedShape: `atk_${'A'.repeat(43)}`, huge: `atk_${'x'.repeat(8_000)}` };
-  // Temporal is left out on purpose: a fuzzed admin.retention.runNow must not start a real purge.
-  server = createServer(createApp({ ...env.deps, temporal: null }));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await env?.close();
-});
+afterAll(() => hostile?.close());
 
 afterEach(async () => {
   expect(prototypeChanges(protoBefore)).toEqual([]);

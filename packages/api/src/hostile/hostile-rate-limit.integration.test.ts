@@ -1,24 +1,20 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestEnv, TEST_ADMIN_TOKEN, type Tenant, type TestEnv } from '@audit/testing';
-import { hostileRequest, hostileString, hostileValue, params, timeoutMs, type HostileRequest, type IdPools } from '@audit/testing/hostile';
-import { createApp } from '../app.ts';
+import type { Tenant } from '@audit/testing';
+import { hostileRequest, hostileString, hostileValue, openHostileServer, params, timeoutMs, type HostileRequest, type HostileServer, type IdPools } from '@audit/testing/hostile';
 
 // The hostile suite with the rate limits on, and low: most of these requests are refused, and
 // a refusal must be a well-formed 429 whatever the request was, over /trpc, REST and /export.
-let env: TestEnv;
+let hostile: HostileServer;
 let a: Tenant;
 let b: Tenant;
-let server: Server;
 let url: string;
 let pools: IdPools;
 let tokens: Record<string, string | null>;
 const seen = { limited: 0, answered: 0 };
 
 beforeAll(async () => {
-  env = await openTestEnv({
+  hostile = await openHostileServer({
     RATE_LIMIT_ENABLED: 'true',
     RATE_LIMIT_RECORD_PER_KEY: '5/1s',
     RATE_LIMIT_SEARCH_PER_KEY: '3/1s',
@@ -26,21 +22,12 @@ beforeAll(async () => {
     RATE_LIMIT_EXPORT_PER_KEY: '1/1s',
     RATE_LIMIT_RECORD_PER_WORKSPACE: '8/1s',
   });
-  [a, b] = [await env.tenant('enterprise'), await env.tenant('enterprise')];
+  ({ a, b, url, tokens } = hostile);
   const ids = (await a.caller.events.recordBatch({ events: [{ category: 'lock', action: 'created', actor: { type: 'user', id: 'u' } }] })).events.map((e) => e.id);
   pools = { workspaceIds: [a.workspaceId, b.workspaceId], eventIds: ids, cursors: [], organizationIds: [a.organizationId, b.organizationId], apiKeyIds: [], retentionRunIds: [] };
-  tokens = { tenantA: a.key, tenantB: b.key, admin: TEST_ADMIN_TOKEN, none: null, junk: 'not a token', revokedShape: `atk_${'A'.repeat(43)}`, huge: `atk_${'x'.repeat(8_000)}` };
-  // No Temporal: a fuzzed call must not start real workflows.
-  server = createServer(createApp({ ...env.deps, temporal: null }));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await env?.close();
-});
+afterAll(() => hostile?.close());
 
 /** A lone surrogate cannot be percent-encoded: sent as the bytes of one, which no decoder accepts. */
 const pathSegment = (s: string) => {

@@ -5,3 +5,4 @@ export * from './hostile-requests.ts';
 export * from './hostile-support.ts';
 export * from './hostile-webhook-inputs.ts';
 export * from './invariants.ts';
+export * from './hostile-server.ts';
