@@ -18,6 +18,7 @@ const runs: [string, string[], Record<string, string>?][] = quick
   ? [
       ['ingest.ts', ['--events=20000']],
       ['record-latency.ts', ['--requests=1000']],
+      ['rate-limit-cost.ts', ['--requests=400']],
       ['search.ts', ['--sizes=2000,10000']],
       ['purge.ts', ['--events=10000']],
       ['delivery.ts', ['--quick']],
@@ -25,6 +26,7 @@ const runs: [string, string[], Record<string, string>?][] = quick
   : [
       ['ingest.ts', []],
       ['record-latency.ts', []],
+      ['rate-limit-cost.ts', []],
       ['search.ts', ['--sizes=10000,100000,1000000', '--baseline-up-to=100000']],
       ['purge.ts', ['--events=1000000'], { RETENTION_BATCH_SIZE: process.env.RETENTION_BATCH_SIZE ?? '5000' }],
       ['delivery.ts', []],

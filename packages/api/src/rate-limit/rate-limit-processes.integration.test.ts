@@ -51,10 +51,10 @@ describe('rate limits across API processes', () => {
     const perProcess = [0, 1].map((p) => statuses.filter((s, i) => s === 200 && i % 2 === p).length);
     console.log(`[rate-limit] ${REQUESTS} requests over 2 processes, limit ${LIMIT}/h per key: admitted ${admitted} (${perProcess.join(' + ')}), refused ${statuses.filter((s) => s === 429).length}`);
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    // Each process got 75 requests, more than the limit: limits kept per process would admit 80.
+    // Which process wins the slots is a race (one can take them all), so only the total is checked.
     if (windows === 1) expect(admitted).toBe(LIMIT);
     else expect(admitted).toBeLessThanOrEqual(LIMIT * windows);
-    // Both processes admitted some: the limit was shared, not enforced by one alone.
-    expect(perProcess.every((n) => n > 0)).toBe(true);
     const refused = answers.find((a) => a.status === 429) as { body: { error: { message: string; data: { code: string } } } };
     expect(refused.body.error.data.code).toBe('TOO_MANY_REQUESTS');
     expect(refused.body.error.message).toMatch(new RegExp(`^rate limit: ${LIMIT} requests per 1 h for recording .* per API key; retry in \\d+ s$`));
