@@ -1,8 +1,10 @@
 /**
  * What the rate limiter costs a caller: events.record over HTTP with the limits on (high enough
  * that nothing is refused, so every request pays for its slot insert) vs the same API with them
- * off, p50 / p99 at concurrency 1, two API processes on one FerretDB.
- *   npx tsx bench/rate-limit-cost.ts [--requests=1000] [--warmup=100]
+ * off, p50 / p99 at concurrency 1, two API processes on one FerretDB. Then what a tenant at its
+ * limit costs another: tenant B's list calls (paced at 10/s, under the default 20/s) while tenant
+ * A hammers the same process on 16 lanes, with the limits on (A refused) vs off (A served).
+ *   npx tsx bench/rate-limit-cost.ts [--requests=1000] [--warmup=100] [--b-requests=60]
  */
 import { randomBytes } from 'node:crypto';
 import { createTenantOverHttp } from '@audit/testing/drills';
@@ -13,6 +15,8 @@ const REQUESTS = arg('requests', 1_000);
 const WARMUP = arg('warmup', 100);
 const run = randomBytes(4).toString('hex');
 const HIGH = '100000/1s';
+const B_REQUESTS = arg('b-requests', 60);
+const HAMMERS = 16;
 
 header('rate limiter cost: events.record with limits on vs off', { requests: REQUESTS, warmup: WARMUP, concurrency: 1 });
 const b = await openBench({ temporal: false });
@@ -49,6 +53,56 @@ try {
     ['path', 'p50 ms', 'p99 ms', 'p50 ratio', 'p99 ratio'],
     ['limits on (every request takes a slot)', fmt(p(on, 50), 1), fmt(p(on, 99), 1), fmt(p(on, 50) / p(off, 50), 2), fmt(p(on, 99) / p(off, 99), 2)],
     ['limits off (baseline)', fmt(p(off, 50), 1), fmt(p(off, 99), 1), '', ''],
+  ]);
+
+  // Isolation, each on a database of its own: FerretDB scans the whole collection for a list, so
+  // the events recorded above would make every call slow enough that A could not reach its limit.
+  // With limits off, the same hammering shows what the limiter spares B.
+  const isolation = async (name: string, limitsOn: boolean) => {
+    const api = await b.api(name, { RATE_LIMIT_ENABLED: String(limitsOn) });
+    const [a, bTenant] = [await createTenantOverHttp(api.url), await createTenantOverHttp(api.url)];
+    for (const t of [a, bTenant]) {
+      const events = Array.from({ length: 50 }, (_, i) => sampleEvent(i, `${run}-${name}`));
+      const res = await fetch(`${api.url}/trpc/events.recordBatch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` }, body: JSON.stringify({ events }) });
+      if (res.status !== 200) throw new Error(`seeding answered ${res.status}`);
+    }
+    const list = async (key: string) => {
+      const started = performance.now();
+      const res = await fetch(`${api.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify({ limit: 20 }))}`, { headers: { authorization: `Bearer ${key}` } });
+      await res.arrayBuffer();
+      return { status: res.status, ms: performance.now() - started };
+    };
+    const tenantB = async () => {
+      const times: number[] = [];
+      for (let i = 0; i < B_REQUESTS; i++) {
+        const r = await list(bTenant.key);
+        if (r.status !== 200) throw new Error(`tenant B was answered ${r.status}`);
+        times.push(r.ms);
+        await new Promise((done) => setTimeout(done, 100));
+      }
+      return times.sort((x, y) => x - y);
+    };
+    await tenantB();
+    const alone = await tenantB();
+    let hammering = true;
+    const tally = { ok: 0, refused: 0 };
+    const hammers = Array.from({ length: HAMMERS }, async () => {
+      while (hammering) (await list(a.key)).status === 429 ? tally.refused++ : tally.ok++;
+    });
+    const beside = await tenantB();
+    hammering = false;
+    await Promise.all(hammers);
+    await api.proc.stop();
+    return { alone, beside, tally };
+  };
+  const limitedRun = await isolation('isolation_on', true);
+  const unlimited = await isolation('isolation_off', false);
+  console.log('');
+  table([
+    ['tenant B, events.list at 10/s, beside A on 16 lanes', 'p50 ms', 'p99 ms', 'p50 ratio', 'p99 ratio'],
+    [`limits on: A ${limitedRun.tally.ok} admitted, ${limitedRun.tally.refused} refused`, fmt(p(limitedRun.beside, 50), 1), fmt(p(limitedRun.beside, 99), 1), fmt(p(limitedRun.beside, 50) / p(unlimited.beside, 50), 2), fmt(p(limitedRun.beside, 99) / p(unlimited.beside, 99), 2)],
+    [`limits off (baseline): A ${unlimited.tally.ok} admitted`, fmt(p(unlimited.beside, 50), 1), fmt(p(unlimited.beside, 99), 1), '', ''],
+    ['B alone, limits on / off', `${fmt(p(limitedRun.alone, 50), 1)} / ${fmt(p(unlimited.alone, 50), 1)}`, `${fmt(p(limitedRun.alone, 99), 1)} / ${fmt(p(unlimited.alone, 99), 1)}`, '', ''],
   ]);
 } finally {
   await b.close();

@@ -1,6 +1,7 @@
 import { newId } from '@audit/shared';
 import type { ApiKeyDoc, ApiScope, WorkspaceDoc } from '@audit/store';
 import { generateApiKey, hashApiKey, keyHint, keyPrefix } from '../auth/api-keys.ts';
+import { forgetKey } from '../auth/key-cache.ts';
 import type { ApiDeps } from '../deps.ts';
 import { invalidField, notFound } from '../errors.ts';
 import { affectedWorkspaces, recordKeyChange } from './api-key-audit.ts';
@@ -68,6 +69,7 @@ export async function revokeApiKey(deps: ApiDeps, id: string): Promise<{ id: str
   if (!doc) throw notFound('API key', id);
   const now = deps.clock();
   const revokedNow = await deps.store.apiKeys.revoke(id, now);
+  forgetKey(deps.store, id);
   const after = revokedNow ? { ...doc, revokedAt: now } : await deps.store.apiKeys.findById(id);
   if (after?.revokedAt) await recordKeyChange(deps, await affectedWorkspaces(deps, after), after, 'api_key_revoked');
   return { id, revoked: true };

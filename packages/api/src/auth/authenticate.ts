@@ -1,6 +1,7 @@
 import type { ApiKeyDoc, ApiScope, Store } from '@audit/store';
 import { keyExpired } from '../errors.ts';
 import { constantTimeEquals, hashApiKey, keyPrefix, looksLikeApiKey } from './api-keys.ts';
+import { findKeyByHash } from './key-cache.ts';
 import { lastUsedFor } from './last-used.ts';
 
 export type Principal =
@@ -18,7 +19,7 @@ export async function authenticate(store: Store, adminToken: string, header: str
   if (!match) return null;
   const token = match[1]!;
   if (looksLikeApiKey(token)) {
-    const doc = await store.apiKeys.findByHash(hashApiKey(token));
+    const doc = await findKeyByHash(store, hashApiKey(token), Date.now());
     if (!doc || doc.revokedAt !== null) return null;
     const expiresAt = doc.expiresAt ?? null;
     if (expiresAt && expiresAt.getTime() <= now.getTime()) throw keyExpired(keyPrefix(doc.hint), expiresAt);
