@@ -15,8 +15,11 @@ export const workflowIds = {
   replay: (replayId: string) => `replay:${replayId}`,
   manualDelivery: (deliveryId: string) => `redeliver:${deliveryId}`,
   retentionRun: (runId: string) => `retention:${runId}`,
-  /** One lock id for every purge, so two can never run together. */
-  retentionLock: () => 'retention:purge',
+  /**
+   * One lock id for every purge of a deployment (its task queue), so two can never run together;
+   * deployments, or test files, sharing one Temporal namespace do not block each other.
+   */
+  retentionLock: (taskQueue: string) => `retention:purge:${taskQueue}`,
   supervise: () => 'stream-supervisor',
 };
 

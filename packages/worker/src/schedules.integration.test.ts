@@ -70,7 +70,7 @@ describe('the retention schedule', () => {
       }
       expect(run).not.toBeNull();
       expect(run!.asOf.getTime()).toBeGreaterThanOrEqual(before - 1000);
-      expect(run!.workflowId).toBe('retention:purge');
+      expect(run!.workflowId).toBe(`retention:purge:${env.deps.config.TEMPORAL_TASK_QUEUE}`);
     } finally {
       await worker.stop();
     }

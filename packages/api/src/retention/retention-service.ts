@@ -36,7 +36,7 @@ export async function startRetentionRun(deps: ApiDeps, asOfInput?: string): Prom
   if (asOf.getTime() > now.getTime() + 1_000) throw badRequest(`asOf: must not be later than now (${now.toISOString()}); a later instant would purge events that have not expired`);
   if (!deps.temporal) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Temporal is not configured' });
   const id = newId('retentionRun');
-  const workflowId = workflowIds.retentionLock();
+  const workflowId = workflowIds.retentionLock(deps.config.TEMPORAL_TASK_QUEUE);
   try {
     await deps.temporal.workflow.start('retentionPurge', {
       workflowId,
@@ -73,7 +73,7 @@ export async function getRetentionRun(deps: ApiDeps, id: string): Promise<Retent
   const doc = await deps.store.retentionRuns.findById(id);
   if (!doc) {
     // Started, but the workflow has not opened its report yet: the run id is in its memo.
-    const desc = await deps.temporal?.workflow.getHandle(workflowIds.retentionLock()).describe().catch(() => null);
+    const desc = await deps.temporal?.workflow.getHandle(workflowIds.retentionLock(deps.config.TEMPORAL_TASK_QUEUE)).describe().catch(() => null);
     if (desc?.status.name === 'RUNNING' && desc.memo?.['runId'] === id) return pending(id);
     throw notFound('retention run', id);
   }

@@ -28,7 +28,7 @@ const WORKSPACE_PAGE = 100;
 const MAX_HISTORY = 5_000;
 
 /**
- * One purge of every workspace. Always runs under the single workflow id `retention:purge`, so
+ * One purge of every workspace. Always runs under the single workflow id `retention:purge:<task queue>`, so
  * two purges never overlap; long runs continue as new with their position.
  */
 export async function retentionPurge(input: RetentionPurgeInput): Promise<{ runId: string }> {
@@ -73,7 +73,7 @@ export async function scheduledRetentionPurge(): Promise<{ runId: string | null 
   const runId = newIdWith('retentionRun', Date.now(), Math.random);
   try {
     await executeChild(retentionPurge, {
-      workflowId: workflowIds.retentionLock(),
+      workflowId: workflowIds.retentionLock(info.taskQueue),
       args: [{ runId, asOf: asOf.toISOString(), trigger: 'schedule' }],
       parentClosePolicy: 'ABANDON',
     });
