@@ -9,7 +9,7 @@ import { relativeTime } from './format.js';
  */
 export async function showRetention(box, key, workspaceId, org) {
   try {
-    const s = await query('retention.status', workspaceId ? { workspaceId } : {}, key);
+    const s = await statusFor(key, workspaceId);
     const at = new Date(s.nextPurgeAt);
     const hhmm = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} UTC`;
     box.textContent = `Events are kept ${s.retentionDays} days${org ? ' in Enterprise workspaces' : ''} · next purge ${hhmm} (${relativeTime(s.nextPurgeAt)})`;
@@ -18,4 +18,24 @@ export async function showRetention(box, key, workspaceId, org) {
   } catch {
     box.hidden = true;
   }
+}
+
+// Every search, page and toggle re-renders the page, but the answer changes once a day: asked
+// again only for another key or workspace, or after a minute (its oldest-event look-up scans on
+// FerretDB).
+const FRESH_MS = 60_000;
+/** @type {{ id: string, at: number, status: Promise<any> } | null} */
+let last = null;
+
+/** @param {string} key @param {string | undefined} workspaceId */
+function statusFor(key, workspaceId) {
+  const id = `${key}\n${workspaceId ?? ''}`;
+  if (last && last.id === id && Date.now() - last.at < FRESH_MS) return last.status;
+  const status = query('retention.status', workspaceId ? { workspaceId } : {}, key);
+  last = { id, at: Date.now(), status };
+  // A failed answer is not kept: the next render asks again.
+  status.catch(() => {
+    if (last?.status === status) last = null;
+  });
+  return status;
 }
