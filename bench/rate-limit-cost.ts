@@ -3,8 +3,11 @@
  * that nothing is refused, so every request pays for its slot insert) vs the same API with them
  * off, p50 / p99 at concurrency 1, two API processes on one FerretDB. Then what a tenant at its
  * limit costs another: tenant B's list calls (paced at 10/s, under the default 20/s) while tenant
- * A hammers the same process on 16 lanes, with the limits on (A refused) vs off (A served).
- *   npx tsx bench/rate-limit-cost.ts [--requests=1000] [--warmup=100] [--b-requests=60]
+ * A hammers the same process on 16 lanes: with the limits and the read cap on (what ships), with
+ * the limits on but the cap off (RATE_LIMIT_CONCURRENT_READS=0), and with everything off; each
+ * against B alone on the same API, measured just before.
+ *   npx tsx bench/rate-limit-cost.ts [--requests=1000] [--warmup=100] [--b-requests=60] [--isolation-only]
+ *   (--variants='{"name":{"ENV":"value"}}' adds isolation runs with other settings, to compare)
  */
 import { randomBytes } from 'node:crypto';
 import { createTenantOverHttp } from '@audit/testing/drills';
@@ -17,6 +20,8 @@ const run = randomBytes(4).toString('hex');
 const HIGH = '100000/1s';
 const B_REQUESTS = arg('b-requests', 60);
 const HAMMERS = 16;
+const ISOLATION_ONLY = process.argv.includes('--isolation-only');
+const VARIANTS = JSON.parse(process.argv.find((a) => a.startsWith('--variants='))?.slice('--variants='.length) ?? '{}') as Record<string, Record<string, string>>;
 
 header('rate limiter cost: events.record with limits on vs off', { requests: REQUESTS, warmup: WARMUP, concurrency: 1 });
 const b = await openBench({ temporal: false });
@@ -40,16 +45,18 @@ try {
   // Alternate the two in rounds, so a slow patch of the shared machine hits both alike.
   const on: number[] = [];
   const off: number[] = [];
-  for (const lane of lanesOf) await measure(lane, WARMUP);
-  for (let round = 0; round < 4; round++) {
+  for (const lane of lanesOf) await measure(lane, ISOLATION_ONLY ? 1 : WARMUP);
+  for (let round = 0; round < (ISOLATION_ONLY ? 0 : 4); round++) {
     on.push(...(await measure(lanesOf[0]!, REQUESTS / 4)));
     off.push(...(await measure(lanesOf[1]!, REQUESTS / 4)));
   }
   on.sort((x, y) => x - y);
   off.sort((x, y) => x - y);
+  await limited.proc.stop();
+  await open.proc.stop();
   const p = (s: number[], q: number) => percentile(s, q);
-  console.log('');
-  table([
+  if (!ISOLATION_ONLY) console.log('');
+  if (!ISOLATION_ONLY) table([
     ['path', 'p50 ms', 'p99 ms', 'p50 ratio', 'p99 ratio'],
     ['limits on (every request takes a slot)', fmt(p(on, 50), 1), fmt(p(on, 99), 1), fmt(p(on, 50) / p(off, 50), 2), fmt(p(on, 99) / p(off, 99), 2)],
     ['limits off (baseline)', fmt(p(off, 50), 1), fmt(p(off, 99), 1), '', ''],
@@ -58,8 +65,8 @@ try {
   // Isolation, each on a database of its own: FerretDB scans the whole collection for a list, so
   // the events recorded above would make every call slow enough that A could not reach its limit.
   // With limits off, the same hammering shows what the limiter spares B.
-  const isolation = async (name: string, limitsOn: boolean) => {
-    const api = await b.api(name, { RATE_LIMIT_ENABLED: String(limitsOn) });
+  const isolation = async (name: string, env: Record<string, string>) => {
+    const api = await b.api(name, env);
     const [a, bTenant] = [await createTenantOverHttp(api.url), await createTenantOverHttp(api.url)];
     for (const t of [a, bTenant]) {
       const events = Array.from({ length: 50 }, (_, i) => sampleEvent(i, `${run}-${name}`));
@@ -95,14 +102,25 @@ try {
     await api.proc.stop();
     return { alone, beside, tally };
   };
-  const limitedRun = await isolation('isolation_on', true);
-  const unlimited = await isolation('isolation_off', false);
+  const runs: { label: string; env: Record<string, string> }[] = [
+    { label: 'limits on, read cap on (default 2 per workspace)', env: { RATE_LIMIT_ENABLED: 'true' } },
+    { label: 'limits on, read cap off', env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_CONCURRENT_READS: '0' } },
+    { label: 'limits off', env: { RATE_LIMIT_ENABLED: 'false' } },
+    ...Object.entries(VARIANTS).map(([label, env]) => ({ label, env: { RATE_LIMIT_ENABLED: 'true', ...env } })),
+  ];
+  const results = [];
+  for (const [i, r] of runs.entries()) results.push({ ...r, ...(await isolation(`isolation_${i}`, r.env)) });
   console.log('');
   table([
-    ['tenant B, events.list at 10/s, beside A on 16 lanes', 'p50 ms', 'p99 ms', 'p50 ratio', 'p99 ratio'],
-    [`limits on: A ${limitedRun.tally.ok} admitted, ${limitedRun.tally.refused} refused`, fmt(p(limitedRun.beside, 50), 1), fmt(p(limitedRun.beside, 99), 1), fmt(p(limitedRun.beside, 50) / p(unlimited.beside, 50), 2), fmt(p(limitedRun.beside, 99) / p(unlimited.beside, 99), 2)],
-    [`limits off (baseline): A ${unlimited.tally.ok} admitted`, fmt(p(unlimited.beside, 50), 1), fmt(p(unlimited.beside, 99), 1), '', ''],
-    ['B alone, limits on / off', `${fmt(p(limitedRun.alone, 50), 1)} / ${fmt(p(unlimited.alone, 50), 1)}`, `${fmt(p(limitedRun.alone, 99), 1)} / ${fmt(p(unlimited.alone, 99), 1)}`, '', ''],
+    [`tenant B, events.list at 10/s, beside A on ${HAMMERS} lanes`, 'A admitted / refused', 'B alone p50 / p99 ms', 'B beside A p50 / p99 ms', 'p50 x alone', 'p99 x alone'],
+    ...results.map((r) => [
+      r.label,
+      `${r.tally.ok} / ${r.tally.refused}`,
+      `${fmt(p(r.alone, 50), 1)} / ${fmt(p(r.alone, 99), 1)}`,
+      `${fmt(p(r.beside, 50), 1)} / ${fmt(p(r.beside, 99), 1)}`,
+      fmt(p(r.beside, 50) / p(r.alone, 50), 2),
+      fmt(p(r.beside, 99) / p(r.alone, 99), 2),
+    ]),
   ]);
 } finally {
   await b.close();

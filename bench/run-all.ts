@@ -22,6 +22,9 @@ const runs: [string, string[], Record<string, string>?][] = quick
       ['search.ts', ['--sizes=2000,10000']],
       ['purge.ts', ['--events=10000']],
       ['delivery.ts', ['--quick']],
+      ['ingest-hashing.ts', ['--events=10000']],
+      ['seal.ts', ['--events=10000']],
+      ['verify-offline.ts', ['--events=20000']],
     ]
   : [
       ['ingest.ts', []],
@@ -30,6 +33,9 @@ const runs: [string, string[], Record<string, string>?][] = quick
       ['search.ts', ['--sizes=10000,100000,1000000', '--baseline-up-to=100000']],
       ['purge.ts', ['--events=1000000'], { RETENTION_BATCH_SIZE: process.env.RETENTION_BATCH_SIZE ?? '5000' }],
       ['delivery.ts', []],
+      ['ingest-hashing.ts', []],
+      ['seal.ts', []],
+      ['verify-offline.ts', []],
     ];
 
 let failed = 0;

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '@audit/shared';
+import { generateSigningKeyValue } from '@audit/shared/integrity/signing';
 import { ensureDemoKey } from './demo-workspace.ts';
 import { DATA_DIR, REPO_ROOT, ensureTools, startFerretDb, startTemporalDev, stopChild, type RunningServer } from '@audit/local-servers';
 
@@ -90,6 +91,11 @@ async function main(): Promise<void> {
   }
   if (!env.SECRET_ENCRYPTION_KEY) {
     env.SECRET_ENCRYPTION_KEY = await localSecret('secret-encryption-key', () => randomBytes(32).toString('base64'));
+  }
+  if (!env.AUDIT_SIGNING_KEY) {
+    // The checkpoint signing key, like the other local secrets: kept in .data/ across restarts,
+    // so checkpoints sealed yesterday still verify against today's published key.
+    env.AUDIT_SIGNING_KEY = await localSecret('audit-signing-key', generateSigningKeyValue);
   }
   // A machine running its own embedded servers is a developer's: local receivers are allowed.
   const localMode = localTemporal && localMongo;

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { viewerRoutes } from '@audit/viewer';
 import type { ApiDeps } from './deps.ts';
 import { exportRoutes } from './export/export-route.ts';
+import { integrityRoutes } from './integrity/integrity-routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { httpObservability } from './observability/http-observability.ts';
 import { rateLimitHeaders } from './rate-limit/rate-limit-middleware.ts';
@@ -32,6 +33,8 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
   app.use(restRoutes(deps, MAX_BODY_BYTES));
+  // Before the events export, whose `/export` must not see `/export/checkpoints`.
+  app.use(integrityRoutes(deps));
   app.use(exportRoutes(deps));
   app.use(viewerRoutes());
   return app;

@@ -56,6 +56,8 @@ export const REDACT_PATHS = [
   '*.ADMIN_TOKEN',
   'SECRET_ENCRYPTION_KEY',
   '*.SECRET_ENCRYPTION_KEY',
+  'AUDIT_SIGNING_KEY',
+  '*.AUDIT_SIGNING_KEY',
 ];
 
 type HeaderBag = Record<string, unknown> | undefined | null;

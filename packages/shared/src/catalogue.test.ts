@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, CATALOGUE_ACTIONS, CATEGORIES, isCatalogued } from './catalogue.ts';
+import { CATALOGUE, CATALOGUE_ACTIONS, CATEGORIES, isCatalogued, RECORDABLE_CATEGORIES } from './catalogue.ts';
 
 describe('catalogue', () => {
-  it('has the 13 documented categories in order', () => {
-    expect(CATEGORIES).toEqual(['workspace', 'team_member', 'github', 'permission', 'schedule', 'workflow', 'pull_request', 'release', 'instance', 'lock', 'auth', 'billing', 'entitlement']);
+  it('has the 13 documented categories in order, then the service’s own', () => {
+    expect(CATEGORIES).toEqual(['workspace', 'team_member', 'github', 'permission', 'schedule', 'workflow', 'pull_request', 'release', 'instance', 'lock', 'auth', 'billing', 'entitlement', 'audit']);
   });
 
   it('holds the documented actions word for word', () => {
@@ -12,7 +12,9 @@ describe('catalogue', () => {
     expect(CATALOGUE.instance).toEqual(['drift_status_updated']);
     expect(CATALOGUE.billing).toContain('payment_failed');
     expect(CATALOGUE.entitlement).toEqual(['plan_upgraded', 'plan_downgraded', 'plan_changed']);
-    expect(CATALOGUE_ACTIONS).toHaveLength(39);
+    expect(CATALOGUE_ACTIONS).toHaveLength(40);
+    expect(RECORDABLE_CATEGORIES).toHaveLength(13);
+    expect(RECORDABLE_CATEGORIES).not.toContain('audit');
   });
 
   it('accepts only catalogued pairs', () => {

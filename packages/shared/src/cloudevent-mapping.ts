@@ -10,6 +10,12 @@
  */
 export const SEQ_EXTENSION = 'auditseq';
 
+/**
+ * Extension attribute carrying the event's hash (SHA-256 of its canonical form, hex): a receiver
+ * can recompute it, and checkpoints delivered to the same destination commit to it.
+ */
+export const HASH_EXTENSION = 'audithash';
+
 export const TEST_EVENT_TYPE = 'pro.atmos.webhook.test';
 
 export interface MappableEvent {
@@ -25,6 +31,8 @@ export interface MappableEvent {
   metadata: Record<string, unknown>;
   occurredAt: Date;
   recordedAt: Date;
+  /** Absent on events stored before hashing, and on the test event. */
+  hash?: string | undefined;
 }
 
 export interface AuditCloudEventData {
@@ -47,6 +55,7 @@ export type AuditCloudEventAttributes = {
   time: string;
   datacontenttype: 'application/json';
   [SEQ_EXTENSION]: string;
+  [HASH_EXTENSION]?: string;
   data: AuditCloudEventData;
 };
 
@@ -68,6 +77,7 @@ export function toCloudEventAttributes(e: MappableEvent, publicBaseUrl: string, 
     time: e.occurredAt.toISOString(),
     datacontenttype: 'application/json',
     [SEQ_EXTENSION]: String(e.seq),
+    ...(e.hash ? { [HASH_EXTENSION]: e.hash } : {}),
     data: {
       actor: e.actor,
       action: { category: e.category, action: e.action },

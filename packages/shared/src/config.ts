@@ -56,6 +56,18 @@ export const ConfigSchema = z.object({
   LOG_PRETTY: flag,
   /** The worker's /metrics, /healthz and /readyz port; 0 turns it off. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** How often the Schedule seals a checkpoint per workspace with new events: `30s`, `1m`, `5m`… (10 s to 1 h). */
+  CHECKPOINT_INTERVAL: z
+    .string()
+    .regex(/^[1-9]\d{0,4}(s|m|h)$/, { message: 'must be a duration like 30s, 1m or 1h' })
+    .default('1m')
+    .transform((v) => Number(v.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000 }[v.slice(-1) as 's' | 'm' | 'h'])
+    .refine((ms) => ms >= 10_000 && ms <= 3_600_000, { message: 'must be between 10s and 1h' }),
+  /**
+   * Ed25519 private key that signs checkpoints and purge records: base64 PKCS#8 DER or PEM. The
+   * worker needs it; development setups (WEBHOOK_ALLOW_PRIVATE) derive one when it is unset.
+   */
+  AUDIT_SIGNING_KEY: z.string().min(40, { message: 'must be an Ed25519 private key (base64 PKCS#8 or PEM)' }).max(4096).optional(),
   /** Requests per window, per API key and per workspace, for each kind of call (see rate-limits.ts). */
   ...RateLimitConfigFields,
 });

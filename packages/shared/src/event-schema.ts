@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATALOGUE, CategorySchema, isCatalogued, type Category } from './catalogue.ts';
+import { CATALOGUE, CategorySchema, isCatalogued, RECORDABLE_CATEGORIES, SYSTEM_CATEGORIES, type Category } from './catalogue.ts';
 import { idSchema } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { checkMetadata } from './metadata.ts';
@@ -75,6 +75,10 @@ export const RecordEventFields = {
 
 /** Refuses a category/action pair outside the catalogue, naming the actions that exist. */
 export function checkCatalogue(e: { category: string; action: string }, ctx: z.RefinementCtx): void {
+  if ((SYSTEM_CATEGORIES as readonly string[]).includes(e.category)) {
+    ctx.addIssue({ code: 'custom', path: ['category'], message: `"${e.category}" is recorded by the service itself and cannot be sent (recordable: ${RECORDABLE_CATEGORIES.join(', ')})` });
+    return;
+  }
   if (!isCatalogued(e.category, e.action)) {
     const known = Object.hasOwn(CATALOGUE, e.category) ? CATALOGUE[e.category as Category].join(', ') : '';
     ctx.addIssue({ code: 'custom', path: ['action'], message: `"${e.action}" is not an action of category "${e.category}" (known: ${known})` });
@@ -101,6 +105,8 @@ export const AuditEventSchema = z.object({
   recordedAt: z.string(),
   context: ContextSchema,
   idempotencyKey: z.string().nullable(),
+  /** SHA-256 of the event's canonical form (see integrity/event-hash.ts); null on events stored before hashing. */
+  hash: z.string().nullable(),
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 

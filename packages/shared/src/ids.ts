@@ -12,6 +12,8 @@ export const ID_PREFIXES = {
   attempt: 'att',
   retentionRun: 'ret',
   replay: 'rpl',
+  checkpoint: 'chk',
+  purgeRecord: 'prg',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

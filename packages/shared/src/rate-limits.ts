@@ -94,6 +94,17 @@ export const RateLimitConfigFields = {
   RATE_LIMIT_EXPORT_PER_WORKSPACE: rateLimitSetting(RATE_LIMIT_DEFAULTS.RATE_LIMIT_EXPORT_PER_WORKSPACE),
   RATE_LIMIT_OTHER_PER_KEY: rateLimitSetting(RATE_LIMIT_DEFAULTS.RATE_LIMIT_OTHER_PER_KEY),
   RATE_LIMIT_OTHER_PER_WORKSPACE: rateLimitSetting(RATE_LIMIT_DEFAULTS.RATE_LIMIT_OTHER_PER_WORKSPACE),
+  /**
+   * Expensive reads (searches, exports: collection scans on FerretDB) one workspace (an
+   * organization key's: organization) may have in flight in one API process; 0 turns the cap off.
+   * The windows above bound how many start per second; this bounds how many run at once.
+   */
+  RATE_LIMIT_CONCURRENT_READS: z.coerce
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must be at least 0 (0 turns the cap off)' })
+    .max(1000, { message: 'must be at most 1000' })
+    .default(2),
 };
 
 type RateLimitConfig = { [K in keyof typeof RATE_LIMIT_DEFAULTS]: RateLimit };

@@ -7,6 +7,7 @@ export const DEFAULT_TASK_QUEUE = 'audit-log';
 export const SCHEDULE_IDS = {
   retentionPurge: 'audit-retention-purge-daily',
   streamSupervisor: 'audit-stream-supervisor',
+  checkpointSeal: 'audit-checkpoint-seal',
 } as const;
 
 export const workflowIds = {
@@ -21,6 +22,8 @@ export const workflowIds = {
    */
   retentionLock: (taskQueue: string) => `retention:purge:${taskQueue}`,
   supervise: () => 'stream-supervisor',
+  /** One sealing pass at a time per deployment, like the purge lock. */
+  checkpointSeal: (taskQueue: string) => `checkpoint:seal:${taskQueue}`,
 };
 
 /** Custom search attributes, registered on the dev server and listed in the README for clusters. */

@@ -36,6 +36,8 @@ describe('destination URLs', () => {
   it('matches every category when none are listed', () => {
     expect(matchesCategories([], 'lock')).toBe(true);
     expect(matchesCategories(['auth'], 'lock')).toBe(false);
+    // Checkpoints reach every destination, filtered or not.
+    expect(matchesCategories(['auth'], 'audit')).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { classifyAddress, isIpLiteral } from './address-classifier.ts';
-import { CATEGORIES, CategorySchema } from './catalogue.ts';
+import { CATEGORIES, CategorySchema, SYSTEM_CATEGORIES } from './catalogue.ts';
 import { text } from './event-schema.ts';
 
 /** Every bound on a destination, quoted by the errors. */
@@ -138,7 +138,10 @@ export const StartFromSchema = z
   .refine((v) => v === 'now' || instant.safeParse(v).success, { message: "must be 'now' or an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z" });
 export const InstantSchema = instant;
 
-/** A destination's category filter: empty means every category. */
+/**
+ * A destination's category filter: empty means every category. The service's own events (signed
+ * checkpoints) pass every filter: a customer's copy of the chain must not have holes.
+ */
 export function matchesCategories(categories: readonly string[], category: string): boolean {
-  return categories.length === 0 || categories.includes(category);
+  return categories.length === 0 || categories.includes(category) || (SYSTEM_CATEGORIES as readonly string[]).includes(category);
 }

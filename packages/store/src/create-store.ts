@@ -2,6 +2,9 @@ import type { Db } from 'mongodb';
 import { ApiKeysStore } from './api-keys-store.ts';
 import { DeliveriesStore } from './deliveries-store.ts';
 import { EventsStore } from './events-store.ts';
+import { CheckpointsStore } from './integrity/checkpoints-store.ts';
+import { PurgeRecordsStore } from './integrity/purge-records-store.ts';
+import { SigningKeysStore } from './integrity/signing-keys-store.ts';
 import { RateLimitStore } from './rate-limit-store.ts';
 import { RetentionRunsStore } from './retention-runs-store.ts';
 import { StreamLogStore } from './stream/stream-log-store.ts';
@@ -21,6 +24,9 @@ export interface Store {
   streamLog: StreamLogStore;
   streams: StreamsStore;
   rateLimits: RateLimitStore;
+  checkpoints: CheckpointsStore;
+  purgeRecords: PurgeRecordsStore;
+  signingKeys: SigningKeysStore;
 }
 
 /** Every collection's store over one database; events share the stream log, which they append to. */
@@ -38,5 +44,8 @@ export function createStore(db: Db): Store {
     streamLog,
     streams: new StreamsStore(db),
     rateLimits: new RateLimitStore(db),
+    checkpoints: new CheckpointsStore(db),
+    purgeRecords: new PurgeRecordsStore(db),
+    signingKeys: new SigningKeysStore(db),
   };
 }

@@ -18,6 +18,11 @@ export interface EventDoc {
   idempotencyKey: string | null;
   /** Always set (the caller's key, or `auto:<id>`) so one unique index works without partial indexes. */
   idem: string;
+  /**
+   * SHA-256 of the event's canonical form (integrity/event-hash.ts in @audit/shared), computed
+   * when its `seq` is assigned. Absent on events stored before hashing existed.
+   */
+  hash?: string;
   /** Lower-cased search words, written once with the event. */
   tokens: string[];
 }

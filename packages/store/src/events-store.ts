@@ -135,14 +135,21 @@ export class EventsStore {
    * exact `{ _id }` filter through an index and scans the collection for any other, so a single
    * `{ _id: { $in } }` delete made each batch cost a scan of the whole log (quadratic in N).
    */
-  async deleteExpiredBatch(workspaceId: string, cutoff: Date, limit: number): Promise<{ ids: string[]; deleted: number }> {
-    const ids = (
-      await this.col
-        .find({ workspaceId, recordedAt: { $lt: cutoff } }, { projection: { _id: 1 } })
-        .limit(limit)
-        .toArray()
-    ).map((d) => d._id);
+  async deleteExpiredBatch(
+    workspaceId: string,
+    cutoff: Date,
+    limit: number,
+    beforeDelete?: (picked: { _id: string; seq: number }[]) => Promise<unknown>,
+  ): Promise<{ ids: string[]; deleted: number }> {
+    const picked = await this.col
+      .find({ workspaceId, recordedAt: { $lt: cutoff } }, { projection: { _id: 1, seq: 1 } })
+      .limit(limit)
+      .toArray();
+    const ids = picked.map((d) => d._id);
     if (ids.length === 0) return { ids, deleted: 0 };
+    // The signed purge record goes first: a purge that stops here leaves a record of events still
+    // present (harmless), never removed events without one.
+    await beforeDelete?.(picked);
     const res = await this.col.bulkWrite(
       ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
       { ordered: false },

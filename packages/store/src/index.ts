@@ -14,3 +14,7 @@ export * from './webhooks-store.ts';
 export * from './deliveries-store.ts';
 export * from './stream/stream-log-store.ts';
 export * from './stream/streams-store.ts';
+export * from './integrity/checkpoints-store.ts';
+export * from './integrity/purge-records-store.ts';
+export * from './integrity/signing-keys-store.ts';
+export * from './integrity/event-hash-of.ts';

@@ -64,6 +64,9 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     // admin.apiKeys.list: an organization's keys (a workspace's are among them), oldest first.
     { key: { organizationId: 1, _id: 1 }, name: 'organization_keys' },
   ],
+  // Checkpoints are read by `_id`; this serves the export's walk of one workspace in order (MongoDB).
+  checkpoints: [{ key: { workspaceId: 1, number: 1 }, name: 'workspace_number' }],
+  purge_records: [{ key: { workspaceId: 1, _id: 1 }, name: 'workspace_id' }],
   // Slots are claimed and read by `_id`; this serves only the sweep of ended windows (MongoDB).
   rate_limit_slots: [{ key: { expiresAt: 1 }, name: 'expires' }],
 };

@@ -5,3 +5,4 @@ export * from './webhook-receiver.ts';
 export * from './worker-suite.ts';
 export * from './log-capture.ts';
 export * from './flaky-proxy.ts';
+export * from './integrity/integrity-support.ts';

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { generateSigningKeyValue } from '@audit/shared/integrity/signing';
 import { appRouter, createApp, createCallerFactory, createContext, createTemporal, silentLogger, type ApiDeps, type ApiMetrics, type Logger } from '@audit/api';
 import { authenticate } from '@audit/api/auth';
 import { parseConfig, type Plan } from '@audit/shared';
@@ -79,6 +80,8 @@ export async function openTestEnv(env: Record<string, string> = {}, options: Tes
     WEBHOOK_LOOPBACK_ONLY: 'true',
     // Tests call far faster than any client may; the rate-limit tests turn the limits back on.
     RATE_LIMIT_ENABLED: 'false',
+    // Every env signs with a key of its own, also those that turn WEBHOOK_ALLOW_PRIVATE off.
+    AUDIT_SIGNING_KEY: generateSigningKeyValue(),
     ...env,
   });
   const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);

@@ -3,7 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Logger } from '@audit/observability';
 import type { Config } from '@audit/shared';
 import type { Store } from '@audit/store';
-import { createActivities, deliverySettingsFrom, StreamWaker, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
+import { createActivities, deliverySettingsFrom, signingKeyFrom, StreamWaker, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
 import type { WorkerMetrics } from './observability/worker-metrics.ts';
 
 export interface WorkerDeps {
@@ -35,6 +35,7 @@ export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {
     delivery: deliverySettingsFrom(deps.config, deps.webhookResolver),
     observer: deps.metrics,
     log: deps.log,
+    signingKey: signingKeyFrom(deps.config),
     retentionPacing: {
       batchSize: deps.config.RETENTION_BATCH_SIZE,
       pauseMs: deps.config.RETENTION_BATCH_PAUSE_MS,

@@ -3,12 +3,13 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createLogger, createMetricsRegistry, type Logger } from '@audit/observability';
 import { ConfigError, parseConfig } from '@audit/shared';
 import { openStore } from '@audit/store';
+import { signingKeyFrom } from '@audit/workflows';
 import { createAuditWorker } from './create-worker.ts';
 import { workerReadiness } from './observability/readiness.ts';
 import { temporalLogger } from './observability/temporal-log.ts';
 import { startWorkerHttp } from './observability/worker-http.ts';
 import { createWorkerMetrics } from './observability/worker-metrics.ts';
-import { ensureSchedule, supervisorScheduleDefinition, retentionScheduleDefinition } from './schedules.ts';
+import { checkpointScheduleDefinition, ensureSchedule, supervisorScheduleDefinition, retentionScheduleDefinition } from './schedules.ts';
 
 /** Temporal may come up after us (or restart under us): keep trying rather than crash-looping. */
 async function connectWithRetry(address: string, log: Logger): Promise<NativeConnection> {
@@ -24,6 +25,12 @@ async function connectWithRetry(address: string, log: Logger): Promise<NativeCon
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
+  // Checked before anything starts: a worker without a key would seal nothing, silently.
+  try {
+    signingKeyFrom(config);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
+  }
   const log = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, service: 'worker' });
   Runtime.install({ logger: temporalLogger(log) });
   const registry = createMetricsRegistry();
@@ -43,6 +50,8 @@ async function main(): Promise<void> {
   log.info({ outcome }, 'retention schedule ready');
   const supervisor = await ensureSchedule(client, supervisorScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
   log.info({ outcome: supervisor }, 'stream supervisor schedule ready');
+  const sealing = await ensureSchedule(client, checkpointScheduleDefinition(config.TEMPORAL_TASK_QUEUE, config.CHECKPOINT_INTERVAL));
+  log.info({ outcome: sealing, intervalMs: config.CHECKPOINT_INTERVAL }, 'checkpoint schedule ready');
   // The per-event delivery of earlier versions had a reconciler Schedule; the supervisor replaces it.
   await client.schedule.getHandle('audit-dispatch-reconciler').delete().catch(() => {});
   const running = await createAuditWorker({ config, store, connection, log, metrics });

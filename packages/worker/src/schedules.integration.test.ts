@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestEnv, type TestEnv } from '@audit/testing';
-import { ensureSchedule, retentionScheduleDefinition } from './schedules.ts';
+import { checkpointScheduleDefinition, ensureSchedule, retentionScheduleDefinition } from './schedules.ts';
 
 let env: TestEnv;
 let client: Client;
@@ -75,4 +75,30 @@ describe('the retention schedule', () => {
       await worker.stop();
     }
   });
+});
+
+describe('the checkpoint schedule', () => {
+  it('runs a sealing pass every interval, overlap SKIP: events recorded are sealed without anyone asking', async () => {
+    const worker = await env.startWorker();
+    const id = `checkpoint-test-${env.deps.config.TEMPORAL_TASK_QUEUE}`;
+    created.push(id);
+    try {
+      const def = checkpointScheduleDefinition(env.deps.config.TEMPORAL_TASK_QUEUE, 10_000, id);
+      expect(await ensureSchedule(client, def)).toBe('created');
+      const d = await client.schedule.getHandle(id).describe();
+      expect(d.policies.overlap).toBe('SKIP');
+      expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'checkpointSeal', taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE });
+      const t = await env.tenant('enterprise');
+      const e = await t.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_1' } });
+      const deadline = Date.now() + 45_000;
+      let proof = await t.caller.events.proof({ id: e.id });
+      while (!proof.sealed && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        proof = await t.caller.events.proof({ id: e.id });
+      }
+      expect(proof.sealed).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
 });

@@ -64,3 +64,18 @@ export function supervisorScheduleDefinition(taskQueue: string, scheduleId: stri
     note: `Stream supervisor every ${every}: starts any missing destination stream and wakes streams that are behind.`,
   };
 }
+
+/**
+ * Every CHECKPOINT_INTERVAL: seal a checkpoint per workspace with new events. SKIP keeps one pass
+ * at a time; the catch-up window is one interval, since a missed pass is covered by the next.
+ */
+export function checkpointScheduleDefinition(taskQueue: string, intervalMs: number, scheduleId: string = SCHEDULE_IDS.checkpointSeal): ScheduleDefinition {
+  const every = `${Math.round(intervalMs / 1000)} seconds`;
+  return {
+    scheduleId,
+    spec: { intervals: [{ every }] },
+    action: { type: 'startWorkflow', workflowType: 'checkpointSeal', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+    note: `Checkpoint sealing every ${every}: a signed, chained Merkle checkpoint per workspace over the events recorded since the last one.`,
+  };
+}

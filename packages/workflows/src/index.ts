@@ -9,3 +9,6 @@ export { systemResolver, type Resolver } from './delivery/guarded-post.ts';
 export type { StepResult, StreamInput, StreamState, TestDeliveryResult } from './delivery/stream-types.ts';
 export { deliverySettingsFrom } from './delivery/delivery-settings.ts';
 export { quietLog, quietObserver, type ActivityObserver, type AttemptReport, type DeliveryObserver, type LogSink, type RetentionObserver, type StreamPosition } from './observer.ts';
+export { signingKeyFrom, MISSING_SIGNING_KEY_MESSAGE } from './checkpoints/signing-key.ts';
+export { sealNext, MAX_CHECKPOINT_EVENTS } from './checkpoints/seal-workspace.ts';
+export { checkpointEventKey } from './checkpoints/checkpoint-event.ts';

@@ -44,7 +44,12 @@ export interface RetentionObserver {
   runFinished(run: { status: 'completed' | 'failed'; durationMs: number | null }): void;
 }
 
-export type ActivityObserver = DeliveryObserver & RetentionObserver;
+export interface SealingObserver {
+  /** One sealing pass: checkpoints and events sealed, and the workspaces it could not seal. */
+  sealPass(pass: { checkpoints: number; events: number; failedWorkspaces: number }): void;
+}
+
+export type ActivityObserver = DeliveryObserver & RetentionObserver & SealingObserver;
 
 /** For activity deps built without metrics (unit use, scripts). */
 export const quietObserver: ActivityObserver = {
@@ -53,6 +58,7 @@ export const quietObserver: ActivityObserver = {
   streamStopped: () => {},
   purged: () => {},
   runFinished: () => {},
+  sealPass: () => {},
 };
 
 export const quietLog: LogSink = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -18,5 +18,6 @@ export function toAuditEvent(doc: EventDoc): AuditEvent {
     recordedAt: doc.recordedAt.toISOString(),
     context: doc.context,
     idempotencyKey: doc.idempotencyKey,
+    hash: doc.hash ?? null,
   };
 }

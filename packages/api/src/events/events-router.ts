@@ -7,6 +7,8 @@ import { ListInputSchema } from './search-input.ts';
 import { prepareSearch } from './search-query.ts';
 import { restRoute } from '../rest/openapi-meta.ts';
 import { EventOutput, ListPageOutput, RecordBatchOutput } from './event-output.ts';
+import { proveEvent } from '../integrity/checkpoints-service.ts';
+import { ProofOutput } from '../integrity/integrity-output.ts';
 
 const workspaceId = idSchema('workspace').optional();
 const RecordInput = z.strictObject({ ...RecordEventFields, workspaceId }).superRefine(checkCatalogue);
@@ -62,4 +64,10 @@ export const eventsRouter = router({
     .input(z.strictObject({ workspaceId, id: idSchema('event') }))
     .output(EventOutput)
     .query(({ ctx, input }) => getEvent(ctx.deps, ctx.workspace._id, input.id)),
+
+  proof: reader
+    .meta(restRoute('GET', '/events/{id}/proof', 'Inclusion proof of one event', 'The signed checkpoint that seals the event and the RFC 6962 audit path from its hash to the checkpoint’s root; `sealed: false` until the next sealing pass.'))
+    .input(z.strictObject({ workspaceId, id: idSchema('event') }))
+    .output(ProofOutput)
+    .query(({ ctx, input }) => proveEvent(ctx.deps, ctx.workspace._id, input.id)),
 });

@@ -12,7 +12,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 const COLUMNS = [
   'id', 'recordedAt', 'occurredAt', 'workspaceId', 'workspaceName', 'seq', 'category', 'action',
   'actorType', 'actorId', 'actorName', 'actorEmail', 'targetType', 'targetId', 'targetName',
-  'description', 'ip', 'userAgent', 'requestId', 'idempotencyKey', 'metadata',
+  'description', 'ip', 'userAgent', 'requestId', 'idempotencyKey', 'metadata', 'hash',
 ] as const;
 
 /**
@@ -41,6 +41,7 @@ export function csvLine(doc: EventDoc, workspaceName: string): string {
     doc.actor.type, doc.actor.id, doc.actor.name, doc.actor.email, doc.target?.type, doc.target?.id, doc.target?.name,
     doc.description, doc.context.ip, doc.context.userAgent, doc.context.requestId, doc.idempotencyKey,
     Object.keys(doc.metadata).length > 0 ? JSON.stringify(doc.metadata) : '',
+    doc.hash ?? '',
   ];
   return stringify([cells], CSV);
 }
@@ -48,5 +49,5 @@ export function csvLine(doc: EventDoc, workspaceName: string): string {
 /** One event per line, in the API's shape, so a line parses to what `events.get` returns. */
 export function ndjsonLine(doc: EventDoc, workspaceName: string): string {
   const { _id, idem: _idem, tokens: _tokens, occurredAt, recordedAt, ...rest } = doc;
-  return `${JSON.stringify({ id: _id, ...rest, workspaceName, occurredAt: occurredAt.toISOString(), recordedAt: recordedAt.toISOString() })}\n`;
+  return `${JSON.stringify({ id: _id, ...rest, workspaceName, occurredAt: occurredAt.toISOString(), recordedAt: recordedAt.toISOString(), hash: rest.hash ?? null })}\n`;
 }

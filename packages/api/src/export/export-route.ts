@@ -14,6 +14,8 @@ import { exportChunks } from './export-stream.ts';
 import { isDatabaseUnavailable } from '@audit/store';
 import { databaseUnavailable } from '../errors.ts';
 import { enforceRateLimit, retryAfterOf } from '../rate-limit/rate-limiter.ts';
+import { holdReadSlot } from '../rate-limit/read-slots.ts';
+import type { Release } from '../rate-limit/concurrency-cap.ts';
 
 const list = (v: unknown) => (typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v);
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -49,6 +51,8 @@ export function exportRoutes(deps: ApiDeps): Router {
 async function exportEvents(deps: ApiDeps, req: Request, res: Response, raw: unknown, authorization: string | undefined): Promise<void> {
   let search;
   let format;
+  // An export scans as a search does, for longer: it holds a read slot until its stream ends.
+  let release: Release = () => {};
   try {
     const parsed = ExportParams.safeParse(raw);
     if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: readableIssues(parsed.error.issues) });
@@ -56,9 +60,11 @@ async function exportEvents(deps: ApiDeps, req: Request, res: Response, raw: unk
     const principal = await authenticate(deps.store, deps.config.ADMIN_TOKEN, authorization);
     if (!principal || principal.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
     await enforceRateLimit(deps, 'export', principal);
+    release = await holdReadSlot(deps, 'export', principal);
     search = await prepareSearch(deps, principal, input);
     format = f;
   } catch (err) {
+    release();
     const error = err instanceof TRPCError ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err) : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'export failed', cause: err });
     if (error.code === 'INTERNAL_SERVER_ERROR') (req.log ?? deps.log).error({ error: String(err) }, 'export failed');
     const retryAfter = retryAfterOf(error);
@@ -66,24 +72,27 @@ async function exportEvents(deps: ApiDeps, req: Request, res: Response, raw: unk
     res.status(getHTTPStatusCodeFromError(error)).json({ error: { code: error.code, message: error.message } });
     return;
   }
-  const names = new Map(search.workspaces.map((w) => [w._id, w.name]));
-  const stamp = deps.clock().toISOString().replace(/[:.]/g, '-');
-  res.status(200).set({
-    'content-type': CONTENT_TYPES[format],
-    'content-disposition': `attachment; filename="audit-log-${stamp}.${format}"`,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  const ids = search.workspaces.map((w) => w._id);
-  const cursor = ids.length > 0 ? deps.store.events.streamForWorkspaces(ids, { filter: search.filter }) : null;
+  let cursor: ReturnType<ApiDeps['store']['events']['streamForWorkspaces']> | null = null;
   try {
+    const names = new Map(search.workspaces.map((w) => [w._id, w.name]));
+    const stamp = deps.clock().toISOString().replace(/[:.]/g, '-');
+    res.status(200).set({
+      'content-type': CONTENT_TYPES[format],
+      'content-disposition': `attachment; filename="audit-log-${stamp}.${format}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    const ids = search.workspaces.map((w) => w._id);
+    cursor = ids.length > 0 ? deps.store.events.streamForWorkspaces(ids, { filter: search.filter }) : null;
     await pipeline(Readable.from(exportChunks(cursor ?? emptyRows(), format, names)), res);
   } catch (err) {
     // Headers are gone: all that is left is to cut the response so the client sees it incomplete.
     if (!req.destroyed) (req.log ?? deps.log).error({ error: String(err) }, 'export stream failed');
     res.destroy();
   } finally {
+    // Success, a failed stream and a client that hung up (the pipeline rejects on a premature close) all end here.
     await cursor?.close().catch(() => {});
+    release();
   }
 }
 

@@ -8,6 +8,8 @@ export interface ApiMetrics {
   eventsRecorded(categories: readonly string[]): void;
   /** Events in one `events.record` (1) or `events.recordBatch` call. */
   recordBatch(size: number): void;
+  /** A call refused TOO_MANY_REQUESTS: by a window of its class (per key or workspace) or the read cap. */
+  rateLimited(cls: string, limit: 'key' | 'workspace' | 'concurrent_reads'): void;
 }
 
 const KNOWN_CATEGORIES = new Set<string>(CATEGORIES);
@@ -40,6 +42,13 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, LIMITS.batchSize],
     registers: [registry],
   });
+  // Bounded labels: four classes and three limits.
+  const limited = new Counter({
+    name: 'audit_rate_limited_total',
+    help: 'Calls refused with 429, by rate-limit class and the limit that refused them (key, workspace, concurrent_reads)',
+    labelNames: ['class', 'limit'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpRequest(procedure, status, seconds) {
@@ -57,6 +66,9 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
     },
     recordBatch(size) {
       batchSizes.observe(size);
+    },
+    rateLimited(cls, limit) {
+      limited.inc({ class: cls, limit });
     },
   };
 }

@@ -34,6 +34,8 @@ const MAX_TRACKED = 50_000;
 export class FixedWindowLimiter {
   private readonly windows = new Map<string, WindowState>();
   private lastSweep = 0;
+  /** The latest end of a window this process has found full: before it, some bucket may be full. */
+  private fullUntil = 0;
 
   constructor(
     private readonly store: SlotStore,
@@ -49,6 +51,26 @@ export class FixedWindowLimiter {
       this.windows.delete(bucket);
       throw err;
     }
+  }
+
+  /**
+   * Whether any bucket's current window may be known full here. False in a process no tenant is
+   * pressing against its limit, so a caller can skip everything else (see early-refusal.ts).
+   */
+  mayKnowFull(now: number): boolean {
+    return now < this.fullUntil;
+  }
+
+  /**
+   * The refusal `take` would answer from memory, without a database call: the bucket's current
+   * window is known full in this process. Null when `take` would have to ask the database.
+   * Counts nothing (a refused call takes no slot in `take` either).
+   */
+  knownRefusal(bucket: string, limit: RateLimit, now: number): Decision | null {
+    const window = Math.floor(now / limit.windowMs);
+    const state = this.windows.get(bucket);
+    if (!state || state.window !== window || !state.full) return null;
+    return { ok: false, retryAfterMs: (window + 1) * limit.windowMs - now };
   }
 
   private async takeSlot(bucket: string, limit: RateLimit, now: number): Promise<Decision> {
@@ -72,6 +94,7 @@ export class FixedWindowLimiter {
     }
     if (!state.full) {
       state.full = true;
+      this.fullUntil = Math.max(this.fullUntil, end);
       if (!marked) await this.store.claim(`${base}:full`, expiresAt);
     }
     return refuse;

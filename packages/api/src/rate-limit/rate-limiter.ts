@@ -51,10 +51,10 @@ export async function enforceRateLimit(deps: ApiDeps, cls: RateLimitClass, subje
   const limits = limitsFor(deps.config, cls);
   const tenant = subject.workspaceId ? `ws:${subject.workspaceId}` : `org:${subject.organizationId}`;
   const scopes = [
-    { bucket: `${cls}:key:${subject.keyId}`, limit: limits.key, who: 'per API key' },
-    { bucket: `${cls}:${tenant}`, limit: limits.workspace, who: subject.workspaceId ? 'per workspace' : 'per organization' },
+    { bucket: `${cls}:key:${subject.keyId}`, limit: limits.key, who: 'per API key', scope: 'key' as const },
+    { bucket: `${cls}:${tenant}`, limit: limits.workspace, who: subject.workspaceId ? 'per workspace' : 'per organization', scope: 'workspace' as const },
   ];
-  for (const { bucket, limit, who } of scopes) {
+  for (const { bucket, limit, who, scope } of scopes) {
     const now = deps.clock().getTime();
     let decision;
     try {
@@ -63,7 +63,10 @@ export async function enforceRateLimit(deps: ApiDeps, cls: RateLimitClass, subje
       logFailure(deps, now, err);
       return;
     }
-    if (!decision.ok) throw tooManyRequests(cls, limit, who, decision.retryAfterMs);
+    if (!decision.ok) {
+      deps.metrics?.rateLimited(cls, scope);
+      throw tooManyRequests(cls, limit, who, decision.retryAfterMs);
+    }
   }
 }
 

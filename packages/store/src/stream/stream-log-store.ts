@@ -1,5 +1,6 @@
 import { Binary, BSON, type Collection, type Db } from 'mongodb';
 import type { EventDoc, WorkspaceDoc } from '../documents.ts';
+import { eventHashOf } from '../integrity/event-hash-of.ts';
 import { isDuplicateKey } from '../mongo.ts';
 import type { StreamCursor } from './streams-store.ts';
 
@@ -106,7 +107,14 @@ export class StreamLogStore {
         first,
         last: first + events.length - 1,
         claimedAt: now,
-        events: events.map((e, i) => ({ ...e, seq: first + i }) as EventDoc),
+        // Hashed here because the hash covers `seq`, known only now; the claim carries it, so
+        // the checkpoint sealer reads hashes from the log without touching `events`.
+        events: events.map((e, i) => {
+          const doc = { ...e, seq: first + i } as EventDoc;
+          const hash = this.hashOf(doc);
+          if (hash !== undefined) doc.hash = hash;
+          return doc;
+        }),
       };
       try {
         await this.claims.insertOne(encodeClaim(doc));
@@ -120,6 +128,11 @@ export class StreamLogStore {
         first = taken ? taken.last + 1 : await this.startHint(workspaceId, true);
       }
     }
+  }
+
+  /** The stored event's hash. A method so the ingest benchmark can measure the same path without it. */
+  protected hashOf(doc: EventDoc): string | undefined {
+    return eventHashOf(doc);
   }
 
   /**

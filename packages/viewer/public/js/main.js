@@ -4,6 +4,7 @@ import { CATEGORIES } from './categories.js';
 import { describeRange, fromLocalInput, rangeBounds, rangeIncludesNow, toLocalInput } from './date-range.js';
 import { byId, h } from './dom.js';
 import { exactTime } from './format.js';
+import { askProof, proofLine, showProof } from './integrity/proof-line.js';
 import { installShortcuts } from './keyboard.js';
 import { insertAnchored, LIVE_INTERVAL_MS, newArrivals, readerIsEngaged } from './live-tail.js';
 import { showRetention } from './retention-line.js';
@@ -273,9 +274,13 @@ async function toggleRow(row) {
   const details = detailsRow(columns(), id);
   row.after(details);
   const item = page.items.find((e) => e.id === id);
+  const workspaceId = session.org ? item?.workspaceId : undefined;
+  const proof = askProof(id, workspaceId, session.key);
   try {
-    const full = await query('events.get', { id, ...(session.org ? { workspaceId: item?.workspaceId } : {}) }, session.key);
-    fillDetails(details, { ...full, workspaceName: item?.workspaceName ?? '' }, state.utc);
+    const full = await query('events.get', { id, ...(session.org ? { workspaceId } : {}) }, session.key);
+    const evidence = proofLine();
+    fillDetails(details, { ...full, workspaceName: item?.workspaceName ?? '' }, state.utc, evidence);
+    void showProof(evidence, full, proof, state.utc);
   } catch (err) {
     details.firstElementChild?.replaceChildren(h('div', { class: 'status error' }, `Details could not be loaded: ${err instanceof Error ? err.message : String(err)}`));
   }

@@ -7,7 +7,8 @@ import { exactTime, relativeTime, shortTime } from './format.js';
  *   actor: { type: string, id: string, name?: string, email?: string },
  *   target: { type: string, id: string, name?: string } | null, description: string | null,
  *   metadata?: Record<string, unknown>, occurredAt: string, recordedAt: string,
- *   context: { ip?: string, userAgent?: string, requestId?: string }, idempotencyKey: string | null, hasMetadata?: boolean }} EventRow
+ *   context: { ip?: string, userAgent?: string, requestId?: string }, idempotencyKey: string | null, hasMetadata?: boolean,
+ *   organizationId?: string, hash?: string | null }} EventRow
  */
 
 /** @param {string} a @param {string | undefined | null} b */
@@ -48,8 +49,9 @@ export function detailsRow(columns, id) {
 /**
  * The expanded row: every field, then the metadata pretty-printed with a copy button.
  * @param {HTMLTableRowElement} row @param {EventRow} e @param {boolean} utc
+ * @param {HTMLElement} [evidence] the tamper-evidence line, listed last among the facts
  */
-export function fillDetails(row, e, utc) {
+export function fillDetails(row, e, utc, evidence) {
   const json = JSON.stringify(e.metadata ?? {}, null, 2);
   const copy = h('button', { type: 'button', class: 'copy' }, 'Copy');
   copy.addEventListener('click', async (ev) => {
@@ -68,6 +70,7 @@ export function fillDetails(row, e, utc) {
   ];
   const dl = h('dl', { class: 'facts' });
   for (const [k, v] of facts) if (v) dl.append(h('dt', {}, k), h('dd', {}, v));
+  if (evidence) dl.append(h('dt', {}, 'Tamper evidence'), h('dd', {}, evidence));
   const cell = /** @type {HTMLTableCellElement} */ (row.firstElementChild);
   cell.replaceChildren(h('div', { class: 'details-grid' }, dl,
     h('div', {}, h('div', { class: 'metadata-head' }, h('span', {}, 'Metadata'), copy), h('pre', { class: 'metadata', tabindex: 0 }, json))));

@@ -57,8 +57,19 @@ export function createWorkerMetrics(registry: Registry, now: () => number = Date
     registers,
   });
 
+  const checkpoints = new Counter({ name: 'audit_checkpoints_sealed_total', help: 'Signed checkpoints sealed', registers });
+  const sealedEvents = new Counter({ name: 'audit_events_sealed_total', help: 'Events sealed into checkpoints', registers });
+  const sealFailures = new Counter({ name: 'audit_checkpoint_seal_failures_total', help: 'Workspaces a sealing pass could not seal (retried by the next attempt or pass)', registers });
+  const lastPass = new Gauge({ name: 'audit_checkpoint_last_pass_timestamp_seconds', help: 'When this worker last finished a sealing pass (alert when it falls behind CHECKPOINT_INTERVAL)', registers });
+
   return {
     registry,
+    sealPass(p) {
+      if (p.checkpoints > 0) checkpoints.inc(p.checkpoints);
+      if (p.events > 0) sealedEvents.inc(p.events);
+      if (p.failedWorkspaces > 0) sealFailures.inc(p.failedWorkspaces);
+      lastPass.set(now() / 1000);
+    },
     attempt(a) {
       const cls = responseClass(a.responseStatus);
       attempts.inc({ outcome: a.outcome, response_class: cls, trigger: a.trigger });

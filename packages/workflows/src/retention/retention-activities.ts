@@ -1,7 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { cutoffsByPlan, retentionCutoff } from '@audit/shared';
 import { RETENTION_REPORT_DAYS, type Store } from '@audit/store';
+import type { SigningKey } from '@audit/shared/integrity/signing';
 import type { LogSink, RetentionObserver } from '../observer.ts';
+import { recordPurge } from './purge-record.ts';
 
 /** Well inside the workflow's one-minute heartbeat timeout. */
 const HEARTBEAT_EVERY_MS = 10_000;
@@ -19,6 +21,8 @@ export interface RetentionPacing {
 export const DEFAULT_PACING: RetentionPacing = { batchSize: 500, pauseMs: 250, batchesPerSlice: 50 };
 
 export interface RetentionDeps {
+  /** Signs the purge records (one per deleted batch) that tell purged events from missing ones. */
+  key: SigningKey;
   store: Store;
   clock: () => Date;
   pacing: RetentionPacing;
@@ -80,7 +84,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
       const beat = setInterval(() => ctx.heartbeat({ workspaceId: ws._id, deleted }), HEARTBEAT_EVERY_MS);
       try {
         for (let i = 0; i < batchesPerSlice; i++) {
-          const ids = await store.events.deleteExpiredBatch(ws._id, cutoff, batchSize);
+          const ids = await store.events.deleteExpiredBatch(ws._id, cutoff, batchSize, (picked) => recordPurge(deps, { runId: input.runId, workspaceId: ws._id, cutoff, seqs: picked.map((p) => p.seq) }));
           // The stream log and the delivery records follow by their own timestamps, in bounded
           // batches deleted by `_id`, with no look-up of which events went.
           const dependents = (await store.streamLog.deleteExpired(ws._id, cutoff, batchSize)) + (await store.deliveries.deleteExpired(ws._id, cutoff, batchSize));
