@@ -18,7 +18,10 @@ const verifier = secret ? new Webhook(secret) : null;
 function seqs(body: string): string {
   const found = [...body.matchAll(/"auditseq":\s*"?(\d+)/g)].map((m) => Number(m[1]));
   if (found.length === 0) return 'no audit events (a test event?)';
-  return found.length === 1 ? `#${found[0]}` : `#${found[0]}…#${found.at(-1)}`;
+  const range = found.length === 1 ? `#${found[0]}` : `#${found[0]}…#${found.at(-1)}`;
+  // A signed checkpoint is worth a mention: it is what a customer keeps to check the log later.
+  const checkpoints = [...body.matchAll(/"type":\s*"pro\.atmos\.audit\.checkpoint"/g)].length;
+  return checkpoints > 0 ? `${range} (${checkpoints} signed checkpoint${checkpoints === 1 ? '' : 's'})` : range;
 }
 
 createServer((req, res) => {
