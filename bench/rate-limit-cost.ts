@@ -2,14 +2,18 @@
  * What the rate limiter costs a caller: events.record over HTTP with the limits on (high enough
  * that nothing is refused, so every request pays for its slot insert) vs the same API with them
  * off, p50 / p99 at concurrency 1, two API processes on one FerretDB. Then what a tenant at its
- * limit costs another: tenant B's list calls (paced at 10/s, under the default 20/s) while tenant
- * A hammers the same process on 16 lanes: with the limits and the read cap on (what ships), with
- * the limits on but the cap off (RATE_LIMIT_CONCURRENT_READS=0), and with everything off; each
- * against B alone on the same API, measured just before.
- *   npx tsx bench/rate-limit-cost.ts [--requests=1000] [--warmup=100] [--b-requests=60] [--isolation-only]
+ * limit costs another: tenant B's list calls (paced at 10/s, under the default 20/s) beside tenant
+ * A on the same process, twice: A at its limit (paced at --a-rate, 40/s by default: twice its
+ * per-key search limit, so refused about half the time), then A flooding on 16 unpaced lanes from
+ * the same machine (the bench's client shares its cores with the API and FerretDB). Each with the
+ * limits and the read cap on (what ships), the limits on but the cap off
+ * (RATE_LIMIT_CONCURRENT_READS=0), and everything off; each against B alone on the same API,
+ * measured just before.
+ *   npx tsx bench/rate-limit-cost.ts [--requests=1000] [--warmup=100] [--b-requests=60] [--a-rate=40] [--isolation-only]
  *   (--variants='{"name":{"ENV":"value"}}' adds isolation runs with other settings, to compare)
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { createTenantOverHttp } from '@audit/testing/drills';
 import { sampleEvent } from './bench-events.ts';
 import { arg, fmt, header, lanes, openBench, percentile, table } from './harness.ts';
@@ -20,6 +24,8 @@ const run = randomBytes(4).toString('hex');
 const HIGH = '100000/1s';
 const B_REQUESTS = arg('b-requests', 60);
 const HAMMERS = 16;
+/** Tenant A's pace in the at-its-limit run: twice the default per-key search limit (20/s), so it is refused about half the time. */
+const A_RATE = arg('a-rate', 40);
 const ISOLATION_ONLY = process.argv.includes('--isolation-only');
 const VARIANTS = JSON.parse(process.argv.find((a) => a.startsWith('--variants='))?.slice('--variants='.length) ?? '{}') as Record<string, Record<string, string>>;
 
@@ -91,16 +97,28 @@ try {
     };
     await tenantB();
     const alone = await tenantB();
+    // A at its limit: paced at A_RATE/s, open loop (a request every 1000/A_RATE ms, answered or not).
+    const paced = { ok: 0, refused: 0 };
+    const inFlight = new Set<Promise<void>>();
+    const pacer = setInterval(() => {
+      const call = list(a.key).then((r) => void (r.status === 429 ? paced.refused++ : paced.ok++));
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+    }, 1000 / A_RATE);
+    const besidePaced = await tenantB();
+    clearInterval(pacer);
+    await Promise.all(inFlight);
+    // A flooding: HAMMERS closed-loop lanes, each sending the moment it has its answer.
     let hammering = true;
-    const tally = { ok: 0, refused: 0 };
+    const flood = { ok: 0, refused: 0 };
     const hammers = Array.from({ length: HAMMERS }, async () => {
-      while (hammering) (await list(a.key)).status === 429 ? tally.refused++ : tally.ok++;
+      while (hammering) (await list(a.key)).status === 429 ? flood.refused++ : flood.ok++;
     });
-    const beside = await tenantB();
+    const besideFlood = await tenantB();
     hammering = false;
     await Promise.all(hammers);
     await api.proc.stop();
-    return { alone, beside, tally };
+    return { alone, besidePaced, paced, besideFlood, flood };
   };
   const runs: { label: string; env: Record<string, string> }[] = [
     { label: 'limits on, read cap on (default 2 per workspace)', env: { RATE_LIMIT_ENABLED: 'true' } },
@@ -110,17 +128,24 @@ try {
   ];
   const results = [];
   for (const [i, r] of runs.entries()) results.push({ ...r, ...(await isolation(`isolation_${i}`, r.env)) });
+  const row = (label: string, tally: { ok: number; refused: number }, alone: number[], beside: number[]) => [
+    label,
+    `${tally.ok} / ${tally.refused}`,
+    `${fmt(p(alone, 50), 1)} / ${fmt(p(alone, 99), 1)}`,
+    `${fmt(p(beside, 50), 1)} / ${fmt(p(beside, 99), 1)}`,
+    fmt(p(beside, 50) / p(alone, 50), 2),
+    fmt(p(beside, 99) / p(alone, 99), 2),
+  ];
+  const columns = ['A admitted / refused', 'B alone p50 / p99 ms', 'B beside A p50 / p99 ms', 'p50 x alone', 'p99 x alone'];
   console.log('');
   table([
-    [`tenant B, events.list at 10/s, beside A on ${HAMMERS} lanes`, 'A admitted / refused', 'B alone p50 / p99 ms', 'B beside A p50 / p99 ms', 'p50 x alone', 'p99 x alone'],
-    ...results.map((r) => [
-      r.label,
-      `${r.tally.ok} / ${r.tally.refused}`,
-      `${fmt(p(r.alone, 50), 1)} / ${fmt(p(r.alone, 99), 1)}`,
-      `${fmt(p(r.beside, 50), 1)} / ${fmt(p(r.beside, 99), 1)}`,
-      fmt(p(r.beside, 50) / p(r.alone, 50), 2),
-      fmt(p(r.beside, 99) / p(r.alone, 99), 2),
-    ]),
+    [`tenant B, events.list at 10/s, beside A at its limit: paced at ${A_RATE}/s (about 2x the per-key search limit)`, ...columns],
+    ...results.map((r) => row(r.label, r.paced, r.alone, r.besidePaced)),
+  ]);
+  console.log('');
+  table([
+    [`tenant B, events.list at 10/s, beside A flooding on ${HAMMERS} unpaced lanes from the same ${availableParallelism()} cores`, ...columns],
+    ...results.map((r) => row(r.label, r.flood, r.alone, r.besideFlood)),
   ]);
 } finally {
   await b.close();

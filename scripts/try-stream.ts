@@ -22,12 +22,16 @@ async function call(path: string, input: unknown, token: string): Promise<any> {
   return body.result!.data;
 }
 
-/** Each format's own reading of a body: the audit seqs it carries, in order. */
+/**
+ * Each format's own reading of a body: the seqs of the recorded events it carries, in order. A
+ * signed checkpoint (which passes every category filter) is not one of them.
+ */
+const CHECKPOINT = 'pro.atmos.audit.checkpoint';
 function seqsIn(headers: Record<string, string>, body: string): number[] {
-  if (format === 'datadog') return (JSON.parse(body) as { audit: { auditseq: string } }[]).map((e) => Number(e.audit.auditseq));
-  if (format === 'splunk-hec') return body.split('\n').map((line) => Number((JSON.parse(line) as { event: { auditseq: string } }).event.auditseq));
+  if (format === 'datadog') return (JSON.parse(body) as { audit: { type: string; auditseq: string } }[]).filter((e) => e.audit.type !== CHECKPOINT).map((e) => Number(e.audit.auditseq));
+  if (format === 'splunk-hec') return body.split('\n').map((line) => (JSON.parse(line) as { event: { type: string; auditseq: string } }).event).filter((e) => e.type !== CHECKPOINT).map((e) => Number(e.auditseq));
   const events = HTTP.toEvent({ headers, body });
-  return (Array.isArray(events) ? events : [events]).map((e) => Number(e['auditseq']));
+  return (Array.isArray(events) ? events : [events]).filter((e) => e.type !== CHECKPOINT).map((e) => Number(e['auditseq']));
 }
 
 const requests: { headers: Record<string, string>; body: string }[] = [];

@@ -1,6 +1,7 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { httpSerializers, type Logger } from '@audit/observability';
+import { isRepeatRefusal } from '../rate-limit/refusal-log.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 
 /** Probes and scrapes, every few seconds each: at debug, so they do not bury the requests. */
@@ -26,6 +27,12 @@ export function httpLogging(log: Logger): RequestHandler {
     serializers: httpSerializers,
     customLogLevel: (req, res, err) => {
       if (err || res.statusCode >= 500) return 'error';
+      // Refusals are sampled, not dropped: a security product must still show that they happened.
+      // The first refusal of a key in a window (in each API process) comes through the full path
+      // and is logged at info like any request; the repeats the limiter answers from memory
+      // (early-refusal.ts), hundreds a second from a tenant hammering at its limit, go at debug
+      // (LOG_LEVEL=debug shows every one) and are all counted in audit_rate_limited_total.
+      if (isRepeatRefusal(res as Response)) return 'debug';
       return PROBES.has((req.url ?? '').split('?')[0]!) ? 'debug' : 'info';
     },
   }) as RequestHandler;

@@ -94,4 +94,21 @@ describe('FixedWindowLimiter', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect([...ids.keys()]).toEqual([`k:${Math.floor((T0 + 61_000) / 1000)}:0`]);
   });
+
+  it('answers from memory only a window it knows full, until that window ends', async () => {
+    const { store, calls } = memoryStore();
+    const limiter = new FixedWindowLimiter(store);
+    expect(limiter.mayKnowFull(T0 + 100)).toBe(false);
+    for (let i = 0; i < 10; i++) await limiter.take('k', limit, T0 + 100);
+    expect(limiter.knownRefusal('k', limit, T0 + 200)).toBeNull();
+    expect(await limiter.take('k', limit, T0 + 200)).toEqual({ ok: false, retryAfterMs: 800 });
+    const claims = calls.claim;
+    expect(limiter.mayKnowFull(T0 + 300)).toBe(true);
+    expect(limiter.knownRefusal('k', limit, T0 + 300)).toEqual({ ok: false, retryAfterMs: 700 });
+    expect(limiter.knownRefusal('other', limit, T0 + 300)).toBeNull();
+    expect(calls.claim).toBe(claims);
+    // The next window is not known full, and then nothing is.
+    expect(limiter.knownRefusal('k', limit, T0 + 1_000)).toBeNull();
+    expect(limiter.mayKnowFull(T0 + 1_000)).toBe(false);
+  });
 });

@@ -1,8 +1,7 @@
-import { TRPCError } from '@trpc/server';
 import type { RateLimitClass } from '@audit/shared';
 import type { ApiDeps } from '../deps.ts';
 import { ConcurrencyCap, type Release } from './concurrency-cap.ts';
-import { RateLimited, type RateLimitSubject } from './rate-limiter.ts';
+import { refusal, type RateLimitSubject } from './rate-limiter.ts';
 
 /**
  * The key-authenticated procedures that scan a collection on FerretDB (MongoDB answers them from
@@ -59,5 +58,5 @@ export async function holdReadSlot(deps: ApiDeps, cls: RateLimitClass, subject: 
   const who = subject.workspaceId ? 'per workspace' : 'per organization';
   const limit = deps.config.RATE_LIMIT_CONCURRENT_READS;
   const message = `concurrency limit: at most ${limit} ${limit === 1 ? 'search' : 'searches'} (events.list, export and other scans) in flight ${who}; retry in 1 s`;
-  throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message, cause: new RateLimited(message, 1) });
+  throw refusal(message, 1);
 }
