@@ -105,6 +105,19 @@ export const RateLimitConfigFields = {
     .min(0, { message: 'must be at least 0 (0 turns the cap off)' })
     .max(1000, { message: 'must be at most 1000' })
     .default(2),
+  /**
+   * Milliseconds of expensive-read time (the reads the cap above covers, measured from slot to
+   * answer) one workspace (an organization key's: organization) may spend per second in one API
+   * process, refilled continuously; over it, the next such read is refused until it has refilled.
+   * 1000 lets a tenant keep one such read running at all times (measured: bench/rate-limit-cost.ts,
+   * README Performance). 0 turns the budget off. Request counts cannot tell a 2 ms search from a 300 ms scan.
+   */
+  RATE_LIMIT_SEARCH_MS_PER_SECOND: z.coerce
+    .number()
+    .int({ message: 'must be a whole number of milliseconds' })
+    .min(0, { message: 'must be at least 0 (0 turns the budget off)' })
+    .max(1_000_000, { message: 'must be at most 1000000' })
+    .default(1000),
 };
 
 type RateLimitConfig = { [K in keyof typeof RATE_LIMIT_DEFAULTS]: RateLimit };
