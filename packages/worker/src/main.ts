@@ -26,8 +26,9 @@ async function connectWithRetry(address: string, log: Logger): Promise<NativeCon
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   // Checked before anything starts: a worker without a key would seal nothing, silently.
+  let signingKey;
   try {
-    signingKeyFrom(config);
+    signingKey = signingKeyFrom(config);
   } catch (err) {
     throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
   }
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry();
   const metrics = createWorkerMetrics(registry);
   const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);
+  // Published from the start (not only at the first sealing pass), so a verifier can pin it at once.
+  await store.signingKeys.register(signingKey.keyId, signingKey.publicKey, new Date());
   // Up before Temporal is reached, so /healthz answers and /readyz says what is missing.
   let worker: Worker | null = null;
   let connection: NativeConnection | null = null;
