@@ -17,27 +17,13 @@ export const EXPENSIVE_READS: ReadonlySet<string> = new Set([
   'webhooks.replay',
 ]);
 
-/** Unused while the queue is 0; bounds any wait should one be configured. */
-const MAX_WAIT_MS = 1_000;
-
 const caps = new WeakMap<ApiDeps, ConcurrencyCap | null>();
 
 /** One cap per process (per deps): it counts what this process is running, nothing shared. */
 function capFor(deps: ApiDeps): ConcurrencyCap | null {
   if (caps.has(deps)) return caps.get(deps)!;
   const perTenant = deps.config.RATE_LIMIT_CONCURRENT_READS;
-  const cap = deps.config.RATE_LIMIT_ENABLED && perTenant > 0
-    ? new ConcurrencyCap({
-        perTenant,
-        // Refused at once, no wait, no total: measured by bench/rate-limit-cost.ts (README,
-        // Performance), a wait queue of 2 and a round-robin total of 2 both left the neighbour
-        // slower than refusing at once; a waiting search starts the moment a slot frees, so the
-        // tenant keeps its slots busy, where a refused one has to come back.
-        queuePerTenant: 0,
-        total: Number.POSITIVE_INFINITY,
-        maxWaitMs: MAX_WAIT_MS,
-      })
-    : null;
+  const cap = deps.config.RATE_LIMIT_ENABLED && perTenant > 0 ? new ConcurrencyCap(perTenant) : null;
   caps.set(deps, cap);
   return cap;
 }
@@ -84,7 +70,7 @@ export async function holdReadSlot(deps: ApiDeps, cls: RateLimitClass, subject: 
       throw refusal(`search time limit: at most ${ms} ms of search time per second ${who} (events.list, export and other scans); retry in ${seconds} s`, seconds);
     }
   }
-  const slot = cap ? await cap.acquire(tenant) : NO_CAP;
+  const slot = cap ? cap.acquire(tenant) : NO_CAP;
   if (slot) {
     if (!budget) return slot;
     // Charged for as long as it holds the slot; the end is idempotent, as the release must be.

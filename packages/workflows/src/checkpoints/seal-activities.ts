@@ -39,8 +39,7 @@ export function createCheckpointActivities(deps: CheckpointDeps) {
       if (!out.sealed) return;
       result.checkpoints++;
       result.events += out.sealed.count;
-      const sealed = await store.checkpoints.get(workspaceId, out.sealed.number);
-      await announceCheckpoint(deps, out.sealed, sealed?.nextClaim ?? out.sealed.through + 1);
+      await announceCheckpoint(deps, out.sealed, out.nextClaim);
       Context.current().heartbeat({ workspaceId, number: out.sealed.number });
     }
   }

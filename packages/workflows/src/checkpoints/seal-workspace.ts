@@ -17,7 +17,8 @@ export const MAX_CHECKPOINT_EVENTS = 10_000;
 /** The category of the service's own marks: a checkpoint holding nothing else is not sealed. */
 const OWN_CATEGORY = 'audit';
 
-export type SealOutcome = { sealed: Checkpoint } | { sealed: null; reason: 'nothing-new' | 'raced' };
+/** `nextClaim`: where the next checkpoint's walk starts, stored with this one. */
+export type SealOutcome = { sealed: Checkpoint; nextClaim: number } | { sealed: null; reason: 'nothing-new' | 'raced' };
 
 /**
  * Seals the next checkpoint of one workspace: every event of the stream log after the previous
@@ -71,5 +72,5 @@ export async function sealNext(deps: SealDeps, workspaceId: string, maxEvents = 
   const cp: Checkpoint = { ...header, signature: signText(checkpointSigningInput(header), deps.key) };
   if (!(await store.checkpoints.insert(cp, hashes, pos))) return { sealed: null, reason: 'raced' };
   await store.checkpoints.setHead({ _id: workspaceId, number: cp.number, nextClaim: pos, announced: false });
-  return { sealed: cp };
+  return { sealed: cp, nextClaim: pos };
 }
