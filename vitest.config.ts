@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           pool: 'forks',
-          include: ['packages/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['packages/*/src/**/*.integration.test.ts'],
         },
       },

@@ -2,32 +2,25 @@
  * What the rate limiter costs a caller: events.record over HTTP with the limits on (high enough
  * that nothing is refused, so every request pays for its slot insert) vs the same API with them
  * off, p50 / p99 at concurrency 1, two API processes on one FerretDB. Then what a tenant at its
- * limit costs another: tenant B's list calls (paced at 10/s, under the default 20/s) beside tenant
- * A on the same process, twice: A at its limit (paced at --a-rate, 40/s by default: twice its
- * per-key search limit, so refused about half the time), then A flooding on 16 unpaced lanes from
- * the same machine (the bench's client shares its cores with the API and FerretDB). Each with the
- * limits, the read cap and the search-time budget on (what ships), the budget off
- * (RATE_LIMIT_SEARCH_MS_PER_SECOND=0), the cap off (RATE_LIMIT_CONCURRENT_READS=0), and everything
- * off; each against B alone on the same API, measured just before. Then a single tenant's normal
- * use under the shipping settings, on a workspace of 10,000 events: a viewer user paging, and a
- * script listing at 3/s; each must never be refused (a refusal throws).
- *   npx tsx bench/rate-limit-cost.ts [--requests=1000] [--warmup=100] [--b-requests=60] [--a-rate=40] [--normal-events=10000] [--isolation-only]
+ * limit costs another (bench/isolation.ts: rounds of B alone and B beside A, compared with a
+ * bootstrap interval), with the shipping settings and with the limits off. Then a single tenant's
+ * normal use under the shipping settings, on a workspace of 10,000 events: a viewer user paging,
+ * and a script listing at 3/s; their refusals are counted (the defaults must leave them at 0).
+ *   npx tsx bench/rate-limit-cost.ts [--requests=1000] [--warmup=100] [--rounds=6] [--b-requests=40] [--normal-events=10000] [--isolation-only]
  *   (--variants='{"name":{"ENV":"value"}}' adds isolation runs with other settings, to compare)
  */
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { createTenantOverHttp } from '@audit/testing/drills';
 import { sampleEvent } from './bench-events.ts';
 import { arg, fmt, header, lanes, openBench, percentile, table } from './harness.ts';
+import { tenantIsolation } from './isolation.ts';
 
 const REQUESTS = arg('requests', 1_000);
 const WARMUP = arg('warmup', 100);
 const run = randomBytes(4).toString('hex');
 const HIGH = '100000/1s';
-const B_REQUESTS = arg('b-requests', 60);
-const HAMMERS = 16;
-/** Tenant A's pace in the at-its-limit run: twice the default per-key search limit (20/s), so it is refused about half the time. */
-const A_RATE = arg('a-rate', 40);
+const ROUNDS = arg('rounds', 6);
+const B_REQUESTS = arg('b-requests', 40);
 const ISOLATION_ONLY = process.argv.includes('--isolation-only');
 const NORMAL_EVENTS = arg('normal-events', 10_000);
 const VARIANTS = JSON.parse(process.argv.find((a) => a.startsWith('--variants='))?.slice('--variants='.length) ?? '{}') as Record<string, Record<string, string>>;
@@ -71,90 +64,20 @@ try {
     ['limits off (baseline)', fmt(p(off, 50), 1), fmt(p(off, 99), 1), '', ''],
   ]);
 
-  // Isolation, each on a database of its own: FerretDB scans the whole collection for a list, so
-  // the events recorded above would make every call slow enough that A could not reach its limit.
-  // With limits off, the same hammering shows what the limiter spares B.
-  const isolation = async (name: string, env: Record<string, string>) => {
-    const api = await b.api(name, env);
-    const [a, bTenant] = [await createTenantOverHttp(api.url), await createTenantOverHttp(api.url)];
-    for (const t of [a, bTenant]) {
-      const events = Array.from({ length: 50 }, (_, i) => sampleEvent(i, `${run}-${name}`));
-      const res = await fetch(`${api.url}/trpc/events.recordBatch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` }, body: JSON.stringify({ events }) });
-      if (res.status !== 200) throw new Error(`seeding answered ${res.status}`);
-    }
-    const list = async (key: string) => {
-      const started = performance.now();
-      const res = await fetch(`${api.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify({ limit: 20 }))}`, { headers: { authorization: `Bearer ${key}` } });
-      await res.arrayBuffer();
-      return { status: res.status, ms: performance.now() - started };
-    };
-    // B must never be refused: a 429 is counted and shown (a budget that refuses B is too small), anything else fails.
-    const bRefused = { alone: 0, beside: 0 };
-    const tenantB = async (phase?: keyof typeof bRefused) => {
-      const times: number[] = [];
-      for (let i = 0; i < B_REQUESTS; i++) {
-        const r = await list(bTenant.key);
-        if (r.status === 429 && phase) bRefused[phase]++;
-        else if (r.status !== 200) throw new Error(`tenant B was answered ${r.status}`);
-        times.push(r.ms);
-        await new Promise((done) => setTimeout(done, 100));
-      }
-      return times.sort((x, y) => x - y);
-    };
-    await tenantB('alone');
-    const alone = await tenantB('alone');
-    // A at its limit: paced at A_RATE/s, open loop (a request every 1000/A_RATE ms, answered or not).
-    const paced = { ok: 0, refused: 0 };
-    const inFlight = new Set<Promise<void>>();
-    const pacer = setInterval(() => {
-      const call = list(a.key).then((r) => void (r.status === 429 ? paced.refused++ : paced.ok++));
-      inFlight.add(call);
-      void call.finally(() => inFlight.delete(call));
-    }, 1000 / A_RATE);
-    const besidePaced = await tenantB('beside');
-    clearInterval(pacer);
-    await Promise.all(inFlight);
-    // A flooding: HAMMERS closed-loop lanes, each sending the moment it has its answer.
-    let hammering = true;
-    const flood = { ok: 0, refused: 0 };
-    const hammers = Array.from({ length: HAMMERS }, async () => {
-      while (hammering) (await list(a.key)).status === 429 ? flood.refused++ : flood.ok++;
-    });
-    const besideFlood = await tenantB('beside');
-    hammering = false;
-    await Promise.all(hammers);
-    await api.proc.stop();
-    return { alone, besidePaced, paced, besideFlood, flood, bRefused };
-  };
-  const runs: { label: string; env: Record<string, string> }[] = [
-    { label: 'shipping: limits, read cap (2) and search-time budget (default) on', env: { RATE_LIMIT_ENABLED: 'true' } },
-    { label: 'limits and read cap on, search-time budget off', env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_SEARCH_MS_PER_SECOND: '0' } },
-    { label: 'limits and budget on, read cap off', env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_CONCURRENT_READS: '0' } },
-    { label: 'limits off', env: { RATE_LIMIT_ENABLED: 'false' } },
+  const variants: { label: string; env: Record<string, string> }[] = [
+    { label: 'shipping: window limits, read cap (2) and search-time budget at their defaults', env: { RATE_LIMIT_ENABLED: 'true' } },
     ...Object.entries(VARIANTS).map(([label, env]) => ({ label, env: { RATE_LIMIT_ENABLED: 'true', ...env } })),
+    // The same offered load as the shipping run's (the limits' values set A's pace and keys; the API ignores them).
+    { label: 'limits off', env: { RATE_LIMIT_ENABLED: 'false' } },
   ];
-  const results = [];
-  for (const [i, r] of runs.entries()) results.push({ ...r, ...(await isolation(`isolation_${i}`, r.env)) });
-  const row = (label: string, tally: { ok: number; refused: number }, alone: number[], beside: number[], bRefused: { alone: number; beside: number }) => [
-    label,
-    `${bRefused.alone} / ${bRefused.beside}`,
-    `${tally.ok} / ${tally.refused}`,
-    `${fmt(p(alone, 50), 1)} / ${fmt(p(alone, 99), 1)}`,
-    `${fmt(p(beside, 50), 1)} / ${fmt(p(beside, 99), 1)}`,
-    fmt(p(beside, 50) / p(alone, 50), 2),
-    fmt(p(beside, 99) / p(alone, 99), 2),
-  ];
-  const columns = ['B refused (alone / beside, both runs)', 'A admitted / refused', 'B alone p50 / p99 ms', 'B beside A p50 / p99 ms', 'p50 x alone', 'p99 x alone'];
-  console.log('');
-  table([
-    [`tenant B, events.list at 10/s, beside A at its limit: paced at ${A_RATE}/s (about 2x the per-key search limit)`, ...columns],
-    ...results.map((r) => row(r.label, r.paced, r.alone, r.besidePaced, r.bRefused)),
-  ]);
-  console.log('');
-  table([
-    [`tenant B, events.list at 10/s, beside A flooding on ${HAMMERS} unpaced lanes from the same ${availableParallelism()} cores`, ...columns],
-    ...results.map((r) => row(r.label, r.flood, r.alone, r.besideFlood, r.bRefused)),
-  ]);
+  await tenantIsolation(b, { rounds: ROUNDS, bRequests: B_REQUESTS, variants });
+  if (!ISOLATION_ONLY) await normalUse();
+} finally {
+  await b.close();
+}
+
+async function normalUse(): Promise<void> {
+  const p = (s: number[], q: number) => percentile(s, q);
 
   // A single tenant's normal use under the shipping settings, on a workspace of NORMAL_EVENTS
   // events (its own database: on FerretDB every list scans the whole collection, so its cost is
@@ -215,6 +138,4 @@ try {
     use('viewer user: pages of 50, one every 500 ms, then 3 searches', viewer, normalRefused.viewer, 1000 / (500 + p([...viewer].sort((x, y) => x - y), 50))),
     use('script: pages of 100 at 3/s', script, normalRefused.script, 3),
   ]);
-} finally {
-  await b.close();
 }

@@ -21,7 +21,7 @@ describe('rate limits', () => {
     const config = parseConfig(base);
     expect(config.RATE_LIMIT_ENABLED).toBe(true);
     expect(limitsFor(config, 'record')).toEqual({ key: { points: 100, windowMs: 1000 }, workspace: { points: 300, windowMs: 1000 } });
-    expect(limitsFor(config, 'search').key).toEqual({ points: 20, windowMs: 1000 });
+    expect(limitsFor(config, 'search')).toEqual({ key: { points: 5, windowMs: 1000 }, workspace: { points: 10, windowMs: 1000 } });
     expect(limitsFor(config, 'export').key).toEqual({ points: 5, windowMs: 60_000 });
   });
 
