@@ -23,6 +23,7 @@ const ROUNDS = arg('rounds', 6);
 const B_REQUESTS = arg('b-requests', 40);
 const ISOLATION_ONLY = process.argv.includes('--isolation-only');
 const NORMAL_EVENTS = arg('normal-events', 10_000);
+const p = percentile;
 const VARIANTS = JSON.parse(process.argv.find((a) => a.startsWith('--variants='))?.slice('--variants='.length) ?? '{}') as Record<string, Record<string, string>>;
 
 header('rate limiter cost: events.record with limits on vs off', { requests: REQUESTS, warmup: WARMUP, concurrency: 1 });
@@ -56,7 +57,6 @@ try {
   off.sort((x, y) => x - y);
   await limited.proc.stop();
   await open.proc.stop();
-  const p = (s: number[], q: number) => percentile(s, q);
   if (!ISOLATION_ONLY) console.log('');
   if (!ISOLATION_ONLY) table([
     ['path', 'p50 ms', 'p99 ms', 'p50 ratio', 'p99 ratio'],
@@ -77,7 +77,6 @@ try {
 }
 
 async function normalUse(): Promise<void> {
-  const p = (s: number[], q: number) => percentile(s, q);
 
   // A single tenant's normal use under the shipping settings, on a workspace of NORMAL_EVENTS
   // events (its own database: on FerretDB every list scans the whole collection, so its cost is

@@ -17,34 +17,33 @@ export const EXPENSIVE_READS: ReadonlySet<string> = new Set([
   'webhooks.replay',
 ]);
 
-const caps = new WeakMap<ApiDeps, ConcurrencyCap | null>();
-
-/** One cap per process (per deps): it counts what this process is running, nothing shared. */
-function capFor(deps: ApiDeps): ConcurrencyCap | null {
-  if (caps.has(deps)) return caps.get(deps)!;
-  const perTenant = deps.config.RATE_LIMIT_CONCURRENT_READS;
-  const cap = deps.config.RATE_LIMIT_ENABLED && perTenant > 0 ? new ConcurrencyCap(perTenant) : null;
-  caps.set(deps, cap);
-  return cap;
-}
-
 const NO_CAP: Release = () => {};
 
 /** A single long read (an export to a slow client) refuses its tenant for at most this long. */
 const MAX_RETRY_SECONDS = 10;
 
-const budgets = new WeakMap<ApiDeps, SearchTimeBudget | null>();
+interface ReadLimits {
+  cap: ConcurrencyCap | null;
+  budget: SearchTimeBudget | null;
+}
 
-/** One budget per process (per deps), like the cap: it charges what this process spent, nothing shared. */
-function budgetFor(deps: ApiDeps): SearchTimeBudget | null {
-  if (budgets.has(deps)) return budgets.get(deps)!;
-  const msPerSecond = deps.config.RATE_LIMIT_SEARCH_MS_PER_SECOND;
-  // Wall time, monotonic: deps.clock may be a test's fixed clock, and a read's duration is real time.
-  const budget = deps.config.RATE_LIMIT_ENABLED && msPerSecond > 0
-    ? new SearchTimeBudget({ msPerSecond, maxRetrySeconds: MAX_RETRY_SECONDS, now: () => performance.now() })
-    : null;
-  budgets.set(deps, budget);
-  return budget;
+const limits = new WeakMap<ApiDeps, ReadLimits>();
+
+/**
+ * One cap and one budget per process (per deps): they count what this process is running and has
+ * spent, nothing shared.
+ */
+function readLimitsFor(deps: ApiDeps): ReadLimits {
+  const known = limits.get(deps);
+  if (known) return known;
+  const { RATE_LIMIT_ENABLED: on, RATE_LIMIT_CONCURRENT_READS: perTenant, RATE_LIMIT_SEARCH_MS_PER_SECOND: msPerSecond } = deps.config;
+  const made: ReadLimits = {
+    cap: on && perTenant > 0 ? new ConcurrencyCap(perTenant) : null,
+    // Wall time, monotonic: deps.clock may be a test's fixed clock, and a read's duration is real time.
+    budget: on && msPerSecond > 0 ? new SearchTimeBudget({ msPerSecond, maxRetrySeconds: MAX_RETRY_SECONDS, now: () => performance.now() }) : null,
+  };
+  limits.set(deps, made);
+  return made;
 }
 
 /**
@@ -56,8 +55,7 @@ function budgetFor(deps: ApiDeps): SearchTimeBudget | null {
  * caller must call the release on every exit path (a `finally`); it is idempotent.
  */
 export async function holdReadSlot(deps: ApiDeps, cls: RateLimitClass, subject: RateLimitSubject): Promise<Release> {
-  const cap = capFor(deps);
-  const budget = budgetFor(deps);
+  const { cap, budget } = readLimitsFor(deps);
   if (!cap && !budget) return NO_CAP;
   const tenant = subject.workspaceId ? `ws:${subject.workspaceId}` : `org:${subject.organizationId}`;
   const who = subject.workspaceId ? 'per workspace' : 'per organization';
