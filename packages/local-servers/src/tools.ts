@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyPatches, FERRETDB_BUILD_ID, FERRETDB_PATCHES } from './ferretdb-patches.ts';
+import { addFiles, applyPatches, FERRETDB_BUILD_ID, FERRETDB_FILES, FERRETDB_PATCHES } from './ferretdb-patches.ts';
 import { TOOLS_BIN, TOOLS_DIR } from './paths.ts';
 
 export const TEMPORAL_CLI_VERSIONS = ['v1.5.1', 'v1.4.1', 'v1.3.0'] as const;
@@ -63,6 +63,7 @@ async function buildFerretDb(target: string, log: Log): Promise<void> {
   await chmodTree(src);
   await writeFile(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
   await applyPatches(src, FERRETDB_PATCHES, log);
+  await addFiles(src, FERRETDB_FILES, log);
   const tmp = `${target}.partial`;
   const ok = await run('go', ['build', '-v', '-o', tmp, './cmd/ferretdb'], {}, log, src);
   if (!ok) throw new Error('could not build FerretDB');

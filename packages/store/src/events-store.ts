@@ -158,8 +158,15 @@ export class EventsStore {
   }
 }
 
+/**
+ * The tenant condition stays a top-level field, the rest goes under `$and`: FerretDB (with the
+ * tools build's pushdown patch) hands a top-level equality or `$in` on a string field to SQLite,
+ * which finds the tenant's events through the `workspace_*` indexes instead of decoding every
+ * tenant's. MongoDB reads the same filter either way.
+ */
 function keysetFilter(workspaceIds: string[], q: Omit<ListQuery, 'limit'>): Filter<EventDoc> {
-  const and: Filter<EventDoc>[] = [{ workspaceId: workspaceIds.length === 1 ? workspaceIds[0]! : { $in: workspaceIds } }];
+  const tenant: Filter<EventDoc> = { workspaceId: workspaceIds.length === 1 ? workspaceIds[0]! : { $in: workspaceIds } };
+  const and: Filter<EventDoc>[] = [];
   if (q.before) {
     and.push({ $or: [{ recordedAt: { $lt: q.before.recordedAt } }, { recordedAt: q.before.recordedAt, _id: { $lt: q.before.id } }] });
   }
@@ -167,5 +174,5 @@ function keysetFilter(workspaceIds: string[], q: Omit<ListQuery, 'limit'>): Filt
     and.push({ $or: [{ recordedAt: { $gt: q.after.recordedAt } }, { recordedAt: q.after.recordedAt, _id: { $gt: q.after.id } }] });
   }
   if (q.filter) and.push(q.filter);
-  return and.length === 1 ? and[0]! : { $and: and };
+  return and.length === 0 ? tenant : { ...tenant, $and: and };
 }
