@@ -88,3 +88,15 @@ export async function lanes(concurrency: number, total: number, worker: (i: numb
   );
   return performance.now() - started;
 }
+
+/** A query's median time over `runs` runs, and how many rows it returned. */
+export async function medianQuery(f: () => Promise<unknown[]>, runs: number): Promise<{ ms: number; rows: number }> {
+  const times: number[] = [];
+  let rows = 0;
+  for (let r = 0; r < runs; r++) {
+    const s = performance.now();
+    rows = (await f()).length;
+    times.push(performance.now() - s);
+  }
+  return { ms: times.sort((x, y) => x - y)[Math.floor(times.length / 2)]!, rows };
+}

@@ -8,7 +8,7 @@
 import type { Filter } from 'mongodb';
 import { newId, searchTokens } from '@audit/shared';
 import type { EventDoc } from '@audit/store';
-import { arg, fmt, header, table } from './harness.ts';
+import { arg, fmt, header, medianQuery, table } from './harness.ts';
 import { openBench, seed } from './search-seed.ts';
 
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='))?.split('=')[1] ?? '10000,100000,1000000';
@@ -31,16 +31,6 @@ try {
     ['rare word (zanzibar)', async () => (await b.wsCaller.events.list({ limit: 50, q: 'zanzibar' })).items, raw({ workspaceId: ws0, tokens: 'zanzibar' })],
     ['organization scope', async () => (await b.orgCaller.events.list({ limit: 50, scope: 'organization' })).items, raw({ workspaceId: { $in: [ws0, ws1] } })],
   ];
-  const median = async (f: () => Promise<unknown[]>, runs: number) => {
-    const times: number[] = [];
-    let rows = 0;
-    for (let r = 0; r < runs; r++) {
-      const s = performance.now();
-      rows = (await f()).length;
-      times.push(performance.now() - s);
-    }
-    return { ms: times.sort((x, y) => x - y)[Math.floor(times.length / 2)]!, rows };
-  };
 
   const results = new Map<string, { ours: number; raw: number | null; rows: number }[]>();
   let seeded = 0;
@@ -54,7 +44,7 @@ try {
     for (const [name, ours, base] of shapes) {
       let o: { ms: number; rows: number };
       try {
-        o = await median(ours, runs);
+        o = await medianQuery(ours, runs);
       } catch (err) {
         // FerretDB can stop answering for longer than the driver waits while it sorts a million
         // documents in memory; say so in the table rather than lose the sizes already measured.
@@ -63,7 +53,7 @@ try {
         results.set(name, [...(results.get(name) ?? []), { ours: Number.NaN, raw: null, rows: 0 }]);
         continue;
       }
-      const r = size <= BASELINE_UP_TO ? await median(base, runs) : null;
+      const r = size <= BASELINE_UP_TO ? await medianQuery(base, runs) : null;
       if (r && o.rows !== r.rows) throw new Error(`${name}: events.list gave ${o.rows} rows, raw find ${r.rows}`);
       results.set(name, [...(results.get(name) ?? []), { ours: o.ms, raw: r?.ms ?? null, rows: o.rows }]);
       console.log(`  ${name}: ours ${fmt(o.ms, 1)} ms, raw ${r ? `${fmt(r.ms, 1)} ms` : 'not run'} (${runs} run${runs > 1 ? 's, median' : ''})`);

@@ -7,7 +7,7 @@
  * the whole collection.
  *   npx tsx bench/tenant-scan.ts [--events=20000] [--runs=3]
  */
-import { arg, fmt, header, table } from './harness.ts';
+import { arg, fmt, header, medianQuery, table } from './harness.ts';
 import { openBench, seed } from './search-seed.ts';
 
 const EVENTS = arg('events', 20_000);
@@ -20,22 +20,12 @@ try {
   await seed(b, EVENTS, { share: SMALL_SHARE, log: (l) => console.log(l) });
   const [large, small] = b.workspaceIds;
   const sort = { recordedAt: -1, _id: -1 } as const;
-  const median = async (f: () => Promise<unknown[]>) => {
-    const times: number[] = [];
-    let rows = 0;
-    for (let r = 0; r < RUNS; r++) {
-      const s = performance.now();
-      rows = (await f()).length;
-      times.push(performance.now() - s);
-    }
-    return { ms: times.sort((x, y) => x - y)[Math.floor(times.length / 2)]!, rows };
-  };
   const ours = (ws: string) => () => b.store.events.listForWorkspaces([ws], { limit: 50 });
   const notPushed = (ws: string) => () => b.store.events.col.find({ $and: [{ workspaceId: ws }] }).sort(sort).limit(50).toArray();
   const rows = [];
   for (const [name, ws] of [['small tenant (1 %)', small], ['large tenant (99 %)', large]] as const) {
-    const o = await median(ours(ws));
-    const base = await median(notPushed(ws));
+    const o = await medianQuery(ours(ws), RUNS);
+    const base = await medianQuery(notPushed(ws), RUNS);
     if (o.rows !== base.rows) throw new Error(`${name}: ${o.rows} rows pushed down, ${base.rows} not`);
     rows.push([name, String(o.rows), fmt(o.ms, 1), fmt(base.ms, 1), `x${fmt(base.ms / o.ms, 2)} faster`]);
   }
