@@ -37,19 +37,16 @@ func prepareWhereClause(filter *types.Document) (string, []any) {
 		return "", nil
 	}
 
-	keys := filter.Keys()
-	seen := make(map[string]int, len(keys))
-
-	for _, k := range keys {
-		seen[k]++
+	// A filter repeating a key is left whole to the handler, which decides what it means.
+	if _, dup := filter.FindDuplicateKey(); dup {
+		return "", nil
 	}
 
 	var conds []string
 	var args []any
 
-	for _, k := range keys {
-		// A repeated key is left to the handler, which decides what it means.
-		if seen[k] != 1 || !plainName(k) {
+	for _, k := range filter.Keys() {
+		if !plainName(k) {
 			continue
 		}
 

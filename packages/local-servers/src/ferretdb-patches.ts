@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,10 +67,11 @@ export const FERRETDB_FILES: { file: string; source: string }[] = [
 ];
 
 /** Identifies a build: a binary built with other patches or other added files is rebuilt. */
-export const FERRETDB_BUILD_ID = `ferretdb ${createHash('sha256')
-  .update(JSON.stringify([FERRETDB_PATCHES.map((p) => [p.file, p.to]), FERRETDB_FILES.map((f) => [f.file, readFileSync(f.source, 'utf8')])]))
-  .digest('hex')
-  .slice(0, 16)}`;
+export async function ferretdbBuildId(): Promise<string> {
+  const files = await Promise.all(FERRETDB_FILES.map(async (f) => [f.file, await readFile(f.source, 'utf8')]));
+  const digest = createHash('sha256').update(JSON.stringify([FERRETDB_PATCHES.map((p) => [p.file, p.to]), files])).digest('hex');
+  return `ferretdb ${digest.slice(0, 16)}`;
+}
 
 export async function addFiles(root: string, files: { file: string; source: string }[], log: (line: string) => void): Promise<void> {
   for (const f of files) {

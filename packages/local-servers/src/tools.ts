@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addFiles, applyPatches, FERRETDB_BUILD_ID, FERRETDB_FILES, FERRETDB_PATCHES } from './ferretdb-patches.ts';
+import { addFiles, applyPatches, ferretdbBuildId, FERRETDB_FILES, FERRETDB_PATCHES } from './ferretdb-patches.ts';
 import { TOOLS_BIN, TOOLS_DIR } from './paths.ts';
 
 export const TEMPORAL_CLI_VERSIONS = ['v1.5.1', 'v1.4.1', 'v1.3.0'] as const;
@@ -22,7 +22,7 @@ export async function ensureTools(log: Log = (l) => process.stderr.write(`${l}\n
   const ferretdb = join(TOOLS_BIN, 'ferretdb');
   if (!existsSync(temporal)) await buildTemporal(temporal, log);
   const stamp = `${ferretdb}.build`;
-  const built = `${FERRETDB_VERSION} ${FERRETDB_BUILD_ID}`;
+  const built = `${FERRETDB_VERSION} ${await ferretdbBuildId()}`;
   if (!existsSync(ferretdb) || (await readFile(stamp, 'utf8').catch(() => '')) !== built) {
     await buildFerretDb(ferretdb, log);
     await writeFile(stamp, built);
