@@ -22,6 +22,7 @@ export interface AuditLogClientOptions {
   apiKey: string;
   /** Sent with every call that takes one; organization keys must name a workspace. */
   workspaceId?: string;
+  /** Retries of 503s and dropped connections, and the budget for waiting out 429s (`rateLimitWaitMs`). */
   retry?: Partial<RetryOptions>;
   fetch?: typeof fetch;
 }
@@ -41,7 +42,9 @@ export class RecordBatchError extends Error {
 /**
  * A typed client of the audit log over /trpc. Writes always carry idempotency keys (made up per
  * event when the caller gave none), so retries on 503 and dropped connections, which it makes by
- * itself, never store an event twice.
+ * itself, never store an event twice. Every call, read or write, waits out the API's rate limits
+ * (429 with `Retry-After`) up to `retry.rateLimitWaitMs` per call, then throws a TRPCClientError
+ * whose cause is a RateLimitWaitExceeded.
  */
 export function createAuditLogClient(options: AuditLogClientOptions) {
   const retry = { ...DEFAULT_RETRY, ...options.retry };

@@ -1,2 +1,3 @@
 export * from './create-client.ts';
-export { DEFAULT_RETRY, type RetryOptions } from './retrying-fetch.ts';
+export { DEFAULT_RETRY, retryingFetch, type RetryOptions } from './retrying-fetch.ts';
+export { RateLimitWaitExceeded } from './retry-after.ts';

@@ -24,8 +24,11 @@ const held = log.checkpoints.map(({ leaves: _, ...c }) => c);
 async function run(argv: string[], fetchImpl?: typeof fetch) {
   const out: string[] = [];
   const err: string[] = [];
-  const status = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), ...(fetchImpl && { fetch: fetchImpl }) });
-  return { status, out: out.join('\n'), err: err.join('\n') };
+  const slept: number[] = [];
+  const sleep = async (ms: number) => void slept.push(ms);
+  const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), sleep };
+  const status = await main(argv, { ...io, ...(fetchImpl && { fetch: fetchImpl }) });
+  return { status, out: out.join('\n'), err: err.join('\n'), slept };
 }
 const offline = (extra: string[] = [], f = files) => run(['--events', f.events, '--checkpoints', f.checkpoints, '--keys', f.keys, ...extra]);
 
@@ -96,6 +99,39 @@ describe('verify online', () => {
   it('--since checks only checkpoints sealed from then on, chained from the first kept', async () => {
     const r = await run(['--url', 'http://audit.test', '--key', 'k', '--since', log.checkpoints[1]!.sealedAt, '--json'], served().impl);
     expect(JSON.parse(r.out)).toMatchObject({ ok: true, counts: { events: 15, sealed: 10, unsealed: 5, checkpoints: 1 } });
+  });
+
+  const EXPORT_LIMIT = 'rate limit: 5 requests per 1 min for export (GET/POST /export) per API key; retry in 40 s';
+  /** The service, refusing the first `refusals` exports as over the export limit, asking `retryAfter` seconds. */
+  const limited = (refusals: number, retryAfter: string) => {
+    const s = served();
+    const impl = (async (url: string | URL, init?: RequestInit) => {
+      if (!new URL(String(url)).pathname.startsWith('/export') || refusals-- <= 0) return s.impl(url, init);
+      s.seen.push(`${String(url)} 429`);
+      const body = { error: { code: 'TOO_MANY_REQUESTS', message: EXPORT_LIMIT } };
+      return new Response(JSON.stringify(body), { status: 429, headers: { 'retry-after': retryAfter } });
+    }) as typeof fetch;
+    return { impl, seen: s.seen };
+  };
+
+  it('waits out the export limit (429) for its Retry-After and goes on', async () => {
+    const s = limited(2, '25');
+    const r = await run(['--url', 'http://audit.test', '--key', 'k', '--json'], s.impl);
+    expect(r.err).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.slept).toEqual([25_000, 25_000]);
+    expect(s.seen.filter((l) => l.endsWith(' 429'))).toHaveLength(2);
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, counts: { events: 25 } });
+  });
+
+  it('exits 2 naming the wait and the limit when the limit outlasts a minute of waiting', async () => {
+    const r = await run(['--url', 'http://audit.test', '--key', 'k'], limited(3, '25').impl);
+    expect(r.status).toBe(2);
+    expect(r.slept).toEqual([25_000, 25_000]);
+    expect(r.err).toBe(
+      'verify: --url: GET http://audit.test/export/checkpoints is rate limited (429) for 25 s more, past the 60 s ' +
+        `the verifier waits out rate limits per request; run it again later: ${EXPORT_LIMIT}`,
+    );
   });
 
   it('an organization key without --workspace is a clear error', async () => {

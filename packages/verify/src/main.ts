@@ -1,3 +1,5 @@
+import { DEFAULT_RETRY, retryingFetch } from '@audit/client/retrying-fetch';
+import type { Sleep } from '@audit/client/retry-after';
 import { verifyLog } from '@audit/shared/integrity/verify-core';
 import { parseArgs, UsageError, USAGE } from './args.ts';
 import { SourceError } from './ndjson.ts';
@@ -9,6 +11,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   fetch?: typeof fetch;
+  /** How waits between attempts pass (tests note them instead of waiting). */
+  sleep?: Sleep;
 }
 
 const stdio: Io = { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
@@ -21,7 +25,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.out(USAGE);
       return 0;
     }
-    let input = args.mode === 'offline' ? await loadOffline(args) : await loadOnline(args, io.fetch ?? fetch);
+    // One run makes two exports, and a key may make 5 a minute: a few runs in a row meet the limit
+    // (429), which is waited out as the client waits it out, and so are brief outages (503).
+    const fetchImpl = retryingFetch(io.fetch ?? fetch, DEFAULT_RETRY, io.sleep);
+    let input = args.mode === 'offline' ? await loadOffline(args) : await loadOnline(args, fetchImpl);
     if (args.since) input = applySince(input, args.since);
     const report = verifyLog(input);
     const source = args.mode === 'offline' ? args.events : args.url;

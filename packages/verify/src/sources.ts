@@ -1,3 +1,4 @@
+import { RateLimitWaitExceeded } from '@audit/client/retry-after';
 import { CheckpointSchema, PurgeRecordSchema, type Checkpoint } from '@audit/shared/integrity/checkpoint';
 import type { VerifyInput } from '@audit/shared/integrity/verify-core';
 import type { Args } from './args.ts';
@@ -85,12 +86,19 @@ async function get(url: string, key: string | null, args: Online, fetchImpl: typ
   try {
     res = await fetchImpl(url, key ? { headers: { authorization: `Bearer ${key}` } } : {});
   } catch (err) {
+    if (err instanceof RateLimitWaitExceeded) throw new SourceError(rateLimitedTooLong(url, err));
     throw new SourceError(`--url: GET ${url} failed: ${(err as Error).message}`);
   }
   if (res.ok && res.body) return res;
   const body = (await res.text().catch(() => '')).slice(0, 300);
   const hint = res.status === 401 || res.status === 403 ? '; check --key (it needs events:read on an Enterprise workspace)' : res.status === 400 && !args.workspace ? '; an organization key needs --workspace <ws_id>' : '';
   throw new SourceError(`--url: GET ${url} answered ${res.status}${body ? `: ${body}` : ''}${hint}`);
+}
+
+function rateLimitedTooLong(url: string, err: RateLimitWaitExceeded): string {
+  const more = err.retryAfterMs === null ? '' : ` for ${Math.ceil(err.retryAfterMs / 1000)} s more`;
+  const budget = `the ${err.budgetMs / 1000} s the verifier waits out rate limits per request`;
+  return `--url: GET ${url} is rate limited (429)${more}, past ${budget}; run it again later: ${err.apiMessage}`;
 }
 
 export async function loadOnline(args: Online, fetchImpl: typeof fetch = fetch): Promise<Loaded> {
