@@ -1,92 +1,61 @@
 import { createHash } from 'node:crypto';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-export interface SourcePatch {
-  file: string;
-  from: string;
-  to: string;
-  why: string;
-}
-
-/** FerretDB v1.24.2's `_id`-only pushdown in the SQLite backend's Query, replaced by pushdown.go's. */
-const QUERY_WHERE = [
-  '\tif params.Filter.Len() == 1 {',
-  '\t\tv, _ := params.Filter.Get("_id")',
-  '\t\tswitch v.(type) {',
-  '\t\tcase string, types.ObjectID:',
-  '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)',
-  '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}',
-  '\t\t}',
-  '\t}',
-  '',
-].join('\n');
-
-/** The same rule in its Explain. */
-const EXPLAIN_WHERE = QUERY_WHERE.replace('\t\tcase string, types.ObjectID:\n', '\t\tcase string, types.ObjectID:\n\t\t\tfilterPushdown = true\n');
+import { applyPatch, parsePatch } from 'diff';
 
 /**
- * Changes applied to FerretDB's source before it is built. Each one must match exactly once, so
- * a version bump that moves the code fails the build instead of silently dropping the fix.
+ * The project's changes to FerretDB, applied to its source before the build (see
+ * docs/decisions on the embedded store): `stock.patch`, a unified diff of FerretDB's own files,
+ * and Go files of our own under `internal/`, copied to the same place in FerretDB's tree.
  */
-export const FERRETDB_PATCHES: SourcePatch[] = [
-  {
-    // The SQLite backend creates the `_id_` index on `_ferretdb_sjson->"_id"` but looks documents
-    // up by `_ferretdb_sjson->'$._id'`. SQLite matches index expressions by their text, so every
-    // find, update and delete by `_id` scanned the table: 2.4 s per look-up at 100,000 events.
-    // Both expressions read the same value; using the index's own spelling makes them indexed.
-    file: 'internal/backends/sqlite/metadata/metadata.go',
-    from: `IDColumn = DefaultColumn + "->'$._id'"`,
-    to: 'IDColumn = DefaultColumn + `->"_id"`',
-    why: 'use the _id index for look-ups by _id (SQLite backend)',
-  },
-  {
-    // The stock rule pushes a filter down to SQLite only when it is exactly one `_id` equality, so
-    // every other query decoded every document of the collection in Go (about 0.2 ms each for an
-    // event here): one tenant's list paid for every other tenant's events. pushdown.go (added
-    // below) also pushes down top-level equalities and `$in`s on plain strings, through the
-    // indexes that start with that field.
-    file: 'internal/backends/sqlite/collection.go',
-    from: QUERY_WHERE,
-    to: '\twhereClause, args = prepareWhereClause(params.Filter)\n',
-    why: 'push down top-level string equalities in queries (SQLite backend)',
-  },
-  {
-    // The same rule in `explain`, so that it reports what Query now does.
-    file: 'internal/backends/sqlite/collection.go',
-    from: EXPLAIN_WHERE,
-    to: '\twhereClause, args = prepareWhereClause(params.Filter)\n\tfilterPushdown = whereClause != ""\n',
-    why: 'report the same pushdown in explain (SQLite backend)',
-  },
-];
+export const FERRETDB_CHANGES_DIR = join(dirname(fileURLToPath(import.meta.url)), '../ferretdb');
 
-/** Go files of our own added to FerretDB's source tree before the build (kept in ../ferretdb). */
-export const FERRETDB_FILES: { file: string; source: string }[] = [
-  { file: 'internal/backends/sqlite/pushdown.go', source: join(dirname(fileURLToPath(import.meta.url)), '../ferretdb/pushdown.go') },
-];
+export interface FerretdbChanges {
+  patch: string;
+  /** Paths relative to FerretDB's module root, with their contents. */
+  files: { path: string; source: string }[];
+}
 
-/** Identifies a build: a binary built with other patches or other added files is rebuilt. */
-export async function ferretdbBuildId(): Promise<string> {
-  const files = await Promise.all(FERRETDB_FILES.map(async (f) => [f.file, await readFile(f.source, 'utf8')]));
-  const digest = createHash('sha256').update(JSON.stringify([FERRETDB_PATCHES.map((p) => [p.file, p.to]), files])).digest('hex');
+export async function readFerretdbChanges(dir = FERRETDB_CHANGES_DIR): Promise<FerretdbChanges> {
+  const patch = await readFile(join(dir, 'stock.patch'), 'utf8');
+  const paths = (await readdir(join(dir, 'internal'), { recursive: true })).filter((p) => p.endsWith('.go')).sort();
+  const files = await Promise.all(
+    paths.map(async (p) => ({ path: join('internal', p), source: await readFile(join(dir, 'internal', p), 'utf8') })),
+  );
+  return { patch, files };
+}
+
+/** Identifies a build: a binary built from other changes is rebuilt. */
+export async function ferretdbBuildId(changes?: FerretdbChanges): Promise<string> {
+  const c = changes ?? (await readFerretdbChanges());
+  const digest = createHash('sha256')
+    .update(JSON.stringify([c.patch, c.files.map((f) => [f.path, f.source])]))
+    .digest('hex');
   return `ferretdb ${digest.slice(0, 16)}`;
 }
 
-export async function addFiles(root: string, files: { file: string; source: string }[], log: (line: string) => void): Promise<void> {
-  for (const f of files) {
-    await copyFile(f.source, join(root, f.file));
-    log(`[tools]   added ${f.file}`);
+/**
+ * Applies the changes to a copy of FerretDB's source. Every hunk must fit exactly (no fuzz), so
+ * a version bump that moves the code fails the build instead of silently dropping a change;
+ * nothing is written unless every file of the patch applies.
+ */
+export async function applyFerretdbChanges(root: string, changes: FerretdbChanges, log: (line: string) => void): Promise<void> {
+  const patched: { path: string; text: string }[] = [];
+  for (const p of parsePatch(changes.patch)) {
+    const file = (p.newFileName ?? '').replace(/^b\//, '');
+    const path = join(root, file);
+    const text = applyPatch(await readFile(path, 'utf8'), p, { fuzzFactor: 0 });
+    if (text === false) throw new Error(`FerretDB's ${file} does not match the project's stock.patch; the changes need porting`);
+    patched.push({ path, text });
   }
-}
-
-export async function applyPatches(root: string, patches: SourcePatch[], log: (line: string) => void): Promise<void> {
-  for (const p of patches) {
-    const path = join(root, p.file);
-    const text = await readFile(path, 'utf8');
-    const count = text.split(p.from).length - 1;
-    if (count !== 1) throw new Error(`patch "${p.why}" expects its text once in ${p.file}, found it ${count} times`);
-    await writeFile(path, text.replace(p.from, () => p.to));
-    log(`[tools]   patched ${p.file}: ${p.why}`);
+  for (const p of patched) {
+    await writeFile(p.path, p.text);
+    log(`[tools]   patched ${relative(root, p.path)}`);
+  }
+  for (const f of changes.files) {
+    await mkdir(dirname(join(root, f.path)), { recursive: true });
+    await writeFile(join(root, f.path), f.source);
+    log(`[tools]   added ${f.path}`);
   }
 }

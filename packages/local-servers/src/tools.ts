@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addFiles, applyPatches, ferretdbBuildId, FERRETDB_FILES, FERRETDB_PATCHES } from './ferretdb-patches.ts';
+import { applyFerretdbChanges, ferretdbBuildId, readFerretdbChanges, type FerretdbChanges } from './ferretdb-patches.ts';
+import { withBuildLock } from './build-lock.ts';
 import { TOOLS_BIN, TOOLS_DIR } from './paths.ts';
 
 export const TEMPORAL_CLI_VERSIONS = ['v1.5.1', 'v1.4.1', 'v1.3.0'] as const;
@@ -22,10 +23,16 @@ export async function ensureTools(log: Log = (l) => process.stderr.write(`${l}\n
   const ferretdb = join(TOOLS_BIN, 'ferretdb');
   if (!existsSync(temporal)) await buildTemporal(temporal, log);
   const stamp = `${ferretdb}.build`;
-  const built = `${FERRETDB_VERSION} ${await ferretdbBuildId()}`;
-  if (!existsSync(ferretdb) || (await readFile(stamp, 'utf8').catch(() => '')) !== built) {
-    await buildFerretDb(ferretdb, log);
-    await writeFile(stamp, built);
+  const changes = await readFerretdbChanges();
+  const built = `${FERRETDB_VERSION} ${await ferretdbBuildId(changes)}`;
+  const current = async () => existsSync(ferretdb) && (await readFile(stamp, 'utf8').catch(() => '')) === built;
+  if (!(await current())) {
+    // Test runs started at once share .tools: one builds, the others wait and then use its binary.
+    await withBuildLock(log, async () => {
+      if (await current()) return;
+      await buildFerretDb(ferretdb, changes, log);
+      await writeFile(stamp, built);
+    });
   }
   return { temporal, ferretdb };
 }
@@ -51,7 +58,7 @@ async function buildTemporal(target: string, log: Log): Promise<void> {
  * `go install` of the module cannot do; so the module is copied, that file written, the patches
  * in ferretdb-patches.ts applied, then built.
  */
-async function buildFerretDb(target: string, log: Log): Promise<void> {
+async function buildFerretDb(target: string, changes: FerretdbChanges, log: Log): Promise<void> {
   log(`[tools] building FerretDB ${FERRETDB_VERSION} (first run only, about a minute)…`);
   const mod = `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`;
   const json = await capture('go', ['mod', 'download', '-json', mod]);
@@ -62,8 +69,7 @@ async function buildFerretDb(target: string, log: Log): Promise<void> {
   await cp(dir, src, { recursive: true });
   await chmodTree(src);
   await writeFile(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-  await applyPatches(src, FERRETDB_PATCHES, log);
-  await addFiles(src, FERRETDB_FILES, log);
+  await applyFerretdbChanges(src, changes, log);
   const tmp = `${target}.partial`;
   const ok = await run('go', ['build', '-v', '-o', tmp, './cmd/ferretdb'], {}, log, src);
   if (!ok) throw new Error('could not build FerretDB');

@@ -1,0 +1,319 @@
+// Added to FerretDB v1.24.2 by the audit-log project's tools build (packages/local-servers).
+
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/FerretDB/FerretDB/internal/backends/sqlite/entries"
+	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
+	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/must"
+)
+
+// candidate is one index considered for a query: which conditions its entries decide, and
+// whether walking it gives the sort order.
+type candidate struct {
+	ix       *entries.Index
+	name     string
+	multikey entries.Bits
+	inexact  entries.Bits
+
+	eq      int      // leading fields pinned to one key
+	seek    bool     // the next field is bounded too (range, prefix, $in or keyset)
+	conds   []string // conditions on the entries (e.kN)
+	args    []any
+	seekAt  int  // how many of conds bound the seek (for the probe)
+	seekIn  bool // the seek is an $in: several ranges, not one walk
+	resid   []pred
+	order   []string // ORDER BY terms, nil when the sort cannot be given by SQLite
+	walk    bool     // the order is the index's own (no sort step)
+	dedupe  bool
+	pinned  map[int]bool
+	sorting bool
+}
+
+// evaluate works out what an index can do for the preds, keysets and sort.
+func evaluate(ix *entries.Index, name string, mk, ie entries.Bits, preds []pred, sets []keyset, sort *types.Document) *candidate {
+	c := &candidate{ix: ix, name: name, multikey: mk, inexact: ie, pinned: map[int]bool{}, sorting: sort.Len() > 0}
+	col := map[string]int{}
+
+	for i, f := range ix.Fields {
+		if _, dup := col[f]; !dup {
+			col[f] = i
+		}
+	}
+
+	used := make([]bool, len(preds))
+	applied := map[int]bool{}
+
+	apply := func(i int, pos int) {
+		cond, args := entryCond(preds[i], pos)
+		c.conds, c.args = append(c.conds, cond), append(c.args, args...)
+		used[i], applied[pos] = true, true
+	}
+
+	// The equality prefix, then the field after it.
+	for c.eq < len(ix.Fields) {
+		i := findPred(preds, used, ix.Fields[c.eq], func(p pred) bool { return len(p.keys) == 1 })
+		if i < 0 {
+			break
+		}
+
+		apply(i, c.eq)
+		c.pinned[c.eq] = !mk.Has(c.eq) && !ie.Has(c.eq)
+		c.eq++
+	}
+
+	if c.eq < len(ix.Fields) {
+		if ks, ok := c.keysetAt(sets, c.eq); ok {
+			c.conds, c.args = append(c.conds, ks.cond), append(c.args, ks.args...)
+			c.seek = true
+		} else if i := findPred(preds, used, ix.Fields[c.eq], func(pred) bool { return true }); i >= 0 {
+			c.seekIn = len(preds[i].keys) > 1
+			apply(i, c.eq)
+			c.seek = true
+		}
+	}
+
+	c.seekAt = len(c.conds)
+
+	// Every other pred: on the entries where the field is a column (one pred per array field, as
+	// each entry holds one element), otherwise on the stored JSON.
+	for i, p := range preds {
+		if used[i] {
+			continue
+		}
+
+		if pos, ok := col[p.field]; ok && !(mk.Has(pos) && applied[pos]) {
+			apply(i, pos)
+			continue
+		}
+
+		c.resid = append(c.resid, p)
+	}
+
+	for pos := range ix.Fields {
+		if mk.Has(pos) && !c.pinned[pos] && !(pos < c.eq) {
+			c.dedupe = true
+		}
+	}
+
+	c.sortOrder(sort, col)
+
+	return c
+}
+
+// keysetAt is the keyset on fields pos and pos+1 as a row-value range, within x's type.
+func (c *candidate) keysetAt(sets []keyset, pos int) (struct {
+	cond string
+	args []any
+}, bool,
+) {
+	var res struct {
+		cond string
+		args []any
+	}
+
+	if pos+1 >= len(c.ix.Fields) || c.multikey.Has(pos) || c.multikey.Has(pos+1) {
+		return res, false
+	}
+
+	for _, s := range sets {
+		if s.a != c.ix.Fields[pos] || s.b != c.ix.Fields[pos+1] {
+			continue
+		}
+
+		if s.greater {
+			res.cond = fmt.Sprintf("(e.k%d, e.k%d) > (?, ?) AND e.k%d < ?", pos, pos+1, pos)
+			res.args = []any{s.x, s.y, entries.BracketEnd(s.bracketX)}
+		} else {
+			res.cond = fmt.Sprintf("(e.k%d, e.k%d) < (?, ?) AND e.k%d >= ?", pos, pos+1, pos)
+			res.args = []any{s.x, s.y, []byte{s.bracketX}}
+		}
+
+		return res, true
+	}
+
+	return res, false
+}
+
+// sortOrder decides whether SQLite can return the rows in the requested order: every sort field
+// not pinned by an equality is a column whose keys order (no arrays, no documents), and whether
+// that order is simply the walk of the index after its equality prefix.
+func (c *candidate) sortOrder(sort *types.Document, col map[string]int) {
+	if sort.Len() == 0 {
+		return
+	}
+
+	var positions []int
+	var desc []bool
+
+	for _, f := range sort.Keys() {
+		pos, ok := col[f]
+		if !ok || c.multikey.Has(pos) || c.inexact.Has(pos) {
+			return
+		}
+
+		if c.pinned[pos] {
+			continue
+		}
+
+		positions = append(positions, pos)
+		desc = append(desc, must.NotFail(sort.Get(f)).(int64) < 0)
+	}
+
+	c.order = []string{}
+	c.walk = !c.seekIn
+
+	for i, pos := range positions {
+		dir := "ASC"
+		if desc[i] {
+			dir = "DESC"
+		}
+
+		c.order = append(c.order, fmt.Sprintf("e.k%d %s", pos, dir))
+
+		if pos != c.eq+i || desc[i] != (c.ix.Desc[pos] != (desc[0] != c.ix.Desc[positions[0]])) {
+			c.walk = false
+		}
+	}
+}
+
+// reads reports whether the index narrows the read at all.
+func (c *candidate) reads() bool {
+	return c.eq > 0 || c.seek
+}
+
+// narrower reports whether c bounds more of its index than o: a longer equality prefix, or the
+// same with a seek on the next field.
+func (c *candidate) narrower(o *candidate) bool {
+	if c.eq != o.eq {
+		return c.eq > o.eq
+	}
+
+	return c.seek && !o.seek
+}
+
+// choose picks among the candidates that narrow the read. With a sort, a walk in order wins
+// unless a narrower index's range is small enough to read whole and sort (counted, up to
+// probeLimit), which is how a rare word beats a walk of the whole log.
+func choose(ctx context.Context, q entries.Querier, cands []*candidate, sorting bool) (*candidate, error) {
+	var narrowest, walker *candidate
+
+	for _, c := range cands {
+		if narrowest == nil || c.narrower(narrowest) {
+			narrowest = c
+		}
+
+		if c.walk && (walker == nil || c.narrower(walker)) {
+			walker = c
+		}
+	}
+
+	if !sorting || walker == nil || !narrowest.narrower(walker) {
+		if walker != nil && sorting {
+			return walker, nil
+		}
+
+		return narrowest, nil
+	}
+
+	small, err := narrowest.rangeIsSmall(ctx, q)
+	if err != nil || !small {
+		return walker, err
+	}
+
+	return narrowest, nil
+}
+
+// rangeIsSmall counts the entries in the candidate's seek range, up to probeLimit.
+func (c *candidate) rangeIsSmall(ctx context.Context, q entries.Querier) (bool, error) {
+	sql := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %q AS e WHERE %s LIMIT %d)`,
+		c.ix.Table, strings.Join(c.conds[:c.seekAt], " AND "), probeLimit)
+
+	rows, err := q.QueryContext(ctx, sql, c.args[:argCount(c.conds[:c.seekAt])]...)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+
+	var n int
+	if rows.Next() {
+		if err = rows.Scan(&n); err != nil {
+			return false, err
+		}
+	}
+
+	return n < probeLimit, rows.Err()
+}
+
+// plan writes the candidate's SQL: its entries joined to the documents, in order if it can.
+func (c *candidate) plan(meta *metadata.Collection) *queryPlan {
+	conds := append([]string{}, c.conds...)
+	args := append([]any{}, c.args...)
+
+	for _, p := range c.resid {
+		if cond, a := jsonCond(p); cond != "" {
+			conds, args = append(conds, cond), append(args, a...)
+		}
+	}
+
+	sql := fmt.Sprintf(`SELECT e.rid, t.%s FROM %q AS e CROSS JOIN %q AS t ON t.rowid = e.rid`,
+		metadata.DefaultColumn, c.ix.Table, meta.TableName)
+
+	if len(conds) > 0 {
+		sql += " WHERE " + strings.Join(conds, " AND ")
+	}
+
+	if len(c.order) > 0 {
+		sql += " ORDER BY " + strings.Join(c.order, ", ")
+	}
+
+	return &queryPlan{sql: sql, args: args, index: c.name, sorted: c.order != nil, dedupe: c.dedupe, rowID: true}
+}
+
+// entryCond is a pred on entry column pos.
+func entryCond(p pred, pos int) (string, []any) {
+	col := fmt.Sprintf("e.k%d", pos)
+
+	switch {
+	case len(p.keys) == 1:
+		return col + " = ?", []any{p.keys[0]}
+	case len(p.keys) > 1:
+		args := make([]any, len(p.keys))
+		for i, k := range p.keys {
+			args[i] = k
+		}
+
+		return fmt.Sprintf("%s IN (%s)", col, marks(len(p.keys))), args
+	}
+
+	op := "<"
+	if p.hiInc {
+		op = "<="
+	}
+
+	return fmt.Sprintf("%s >= ? AND %s %s ?", col, col, op), []any{p.lo, p.hi}
+}
+
+func findPred(preds []pred, used []bool, field string, ok func(pred) bool) int {
+	for i, p := range preds {
+		if !used[i] && p.field == field && ok(p) {
+			return i
+		}
+	}
+
+	return -1
+}
+
+func argCount(conds []string) int {
+	n := 0
+	for _, c := range conds {
+		n += strings.Count(c, "?")
+	}
+
+	return n
+}
