@@ -141,6 +141,13 @@ func (iter *planIterator) Next() (struct{}, *types.Document, error) {
 			dest = []any{&rid, &b}
 		}
 
+		// Sort keys a merge selects, not needed here.
+		if cols, err := iter.rows.Columns(); err == nil {
+			for len(dest) < len(cols) {
+				dest = append(dest, new(any))
+			}
+		}
+
 		if err := iter.rows.Scan(dest...); err != nil {
 			iter.close()
 			return unused, nil, lazyerrors.Error(err)

@@ -21,18 +21,19 @@ type candidate struct {
 	multikey entries.Bits
 	inexact  entries.Bits
 
-	eq      int      // leading fields pinned to one key
-	seek    bool     // the next field is bounded too (range, prefix, $in or keyset)
-	conds   []string // conditions on the entries (e.kN)
-	args    []any
-	seekAt  int  // how many of conds bound the seek (for the probe)
-	seekIn  bool // the seek is an $in: several ranges, not one walk
-	resid   []pred
-	order   []string // ORDER BY terms, nil when the sort cannot be given by SQLite
-	walk    bool     // the order is the index's own (no sort step)
-	dedupe  bool
-	pinned  map[int]bool
-	sorting bool
+	eq       int      // leading fields pinned to one key
+	seek     bool     // the next field is bounded too (range, prefix, $in or keyset)
+	conds    []cond   // conditions on the entries (e.kN)
+	seekAt   int      // how many of conds bound the seek (for the probe)
+	inKeys   [][]byte // the $in seek's values
+	sortCols []int    // entry columns of the ORDER BY terms s0, s1, …
+	resid    []pred
+	order    []string // ORDER BY terms, nil when the sort cannot be given by SQLite
+	walk     bool     // the order is the index's own (no sort step)
+	merge    bool     // an $in seek walked once per value, the walks merged in order
+	dedupe   bool
+	pinned   map[int]bool
+	sorting  bool
 }
 
 // evaluate works out what an index can do for the preds, keysets and sort.
@@ -50,8 +51,8 @@ func evaluate(ix *entries.Index, name string, mk, ie entries.Bits, preds []pred,
 	applied := map[int]bool{}
 
 	apply := func(i int, pos int) {
-		cond, args := entryCond(preds[i], pos)
-		c.conds, c.args = append(c.conds, cond), append(c.args, args...)
+		sql, args := entryCond(preds[i], pos)
+		c.conds = append(c.conds, cond{sql, args})
 		used[i], applied[pos] = true, true
 	}
 
@@ -69,10 +70,13 @@ func evaluate(ix *entries.Index, name string, mk, ie entries.Bits, preds []pred,
 
 	if c.eq < len(ix.Fields) {
 		if ks, ok := c.keysetAt(sets, c.eq); ok {
-			c.conds, c.args = append(c.conds, ks.cond), append(c.args, ks.args...)
+			c.conds = append(c.conds, cond{ks.cond, ks.args})
 			c.seek = true
 		} else if i := findPred(preds, used, ix.Fields[c.eq], func(pred) bool { return true }); i >= 0 {
-			c.seekIn = len(preds[i].keys) > 1
+			if len(preds[i].keys) > 1 {
+				c.inKeys = preds[i].keys
+			}
+
 			apply(i, c.eq)
 			c.seek = true
 		}
@@ -166,19 +170,39 @@ func (c *candidate) sortOrder(sort *types.Document, col map[string]int) {
 	}
 
 	c.order = []string{}
-	c.walk = !c.seekIn
-
 	for i, pos := range positions {
 		dir := "ASC"
 		if desc[i] {
 			dir = "DESC"
 		}
 
-		c.order = append(c.order, fmt.Sprintf("e.k%d %s", pos, dir))
+		c.order = append(c.order, fmt.Sprintf("s%d %s", i, dir))
+		c.sortCols = append(c.sortCols, pos)
+	}
 
-		if pos != c.eq+i || desc[i] != (c.ix.Desc[pos] != (desc[0] != c.ix.Desc[positions[0]])) {
+	// The walk: the sort fields are the index's next fields, all in its direction or all against
+	// it. Under an $in, each value's range is walked and the walks merged (a sort by the $in field
+	// itself is the merge's job).
+	base := c.eq
+	if c.inKeys != nil {
+		if len(positions) > 0 && positions[0] == c.eq {
+			positions, desc = positions[1:], desc[1:]
+		}
+
+		base = c.eq + 1
+	}
+
+	c.walk = true
+
+	for i, pos := range positions {
+		if pos != base+i || desc[i] != (c.ix.Desc[pos] != (desc[0] != c.ix.Desc[positions[0]])) {
 			c.walk = false
 		}
+	}
+
+	if c.inKeys != nil {
+		c.merge = c.walk && len(c.inKeys) <= maxMerge
+		c.walk = c.merge
 	}
 }
 
@@ -231,10 +255,10 @@ func choose(ctx context.Context, q entries.Querier, cands []*candidate, sorting 
 
 // rangeIsSmall counts the entries in the candidate's seek range, up to probeLimit.
 func (c *candidate) rangeIsSmall(ctx context.Context, q entries.Querier) (bool, error) {
-	sql := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %q AS e WHERE %s LIMIT %d)`,
-		c.ix.Table, strings.Join(c.conds[:c.seekAt], " AND "), probeLimit)
+	where, args := joinConds(c.conds[:c.seekAt])
+	sql := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %q AS e WHERE %s LIMIT %d)`, c.ix.Table, where, probeLimit)
 
-	rows, err := q.QueryContext(ctx, sql, c.args[:argCount(c.conds[:c.seekAt])]...)
+	rows, err := q.QueryContext(ctx, sql, args...)
 	if err != nil {
 		return false, err
 	}
@@ -251,28 +275,72 @@ func (c *candidate) rangeIsSmall(ctx context.Context, q entries.Querier) (bool, 
 }
 
 // plan writes the candidate's SQL: its entries joined to the documents, in order if it can.
+// A merge is one SELECT per $in value, each walking its range, under one ORDER BY: SQLite merges
+// ordered arms of a compound SELECT without sorting them.
 func (c *candidate) plan(meta *metadata.Collection) *queryPlan {
-	conds := append([]string{}, c.conds...)
-	args := append([]any{}, c.args...)
-
+	conds := append([]cond{}, c.conds...)
 	for _, p := range c.resid {
-		if cond, a := jsonCond(p); cond != "" {
-			conds, args = append(conds, cond), append(args, a...)
+		if sql, args := jsonCond(p); sql != "" {
+			conds = append(conds, cond{sql, args})
 		}
 	}
 
-	sql := fmt.Sprintf(`SELECT e.rid, t.%s FROM %q AS e CROSS JOIN %q AS t ON t.rowid = e.rid`,
-		metadata.DefaultColumn, c.ix.Table, meta.TableName)
-
-	if len(conds) > 0 {
-		sql += " WHERE " + strings.Join(conds, " AND ")
+	cols := make([]string, len(c.sortCols))
+	for i, pos := range c.sortCols {
+		cols[i] = fmt.Sprintf(", e.k%d AS s%d", pos, i)
 	}
 
+	arm := func(conds []cond) (string, []any) {
+		sql := fmt.Sprintf(`SELECT e.rid, t.%s%s FROM %q AS e CROSS JOIN %q AS t ON t.rowid = e.rid`,
+			metadata.DefaultColumn, strings.Join(cols, ""), c.ix.Table, meta.TableName)
+		where, args := joinConds(conds)
+
+		if where != "" {
+			sql += " WHERE " + where
+		}
+
+		return sql, args
+	}
+
+	var arms []string
+	var args []any
+
+	if c.merge {
+		for _, k := range c.inKeys {
+			one := append([]cond{}, conds...)
+			one[c.eq] = cond{fmt.Sprintf("e.k%d = ?", c.eq), []any{k}}
+			sql, a := arm(one)
+			arms, args = append(arms, sql), append(args, a...)
+		}
+	} else {
+		sql, a := arm(conds)
+		arms, args = []string{sql}, a
+	}
+
+	sql := strings.Join(arms, " UNION ALL ")
 	if len(c.order) > 0 {
 		sql += " ORDER BY " + strings.Join(c.order, ", ")
 	}
 
 	return &queryPlan{sql: sql, args: args, index: c.name, sorted: c.order != nil, dedupe: c.dedupe, rowID: true}
+}
+
+// cond is one SQL condition and its arguments.
+type cond struct {
+	sql  string
+	args []any
+}
+
+func joinConds(conds []cond) (string, []any) {
+	sqls := make([]string, len(conds))
+	var args []any
+
+	for i, c := range conds {
+		sqls[i] = c.sql
+		args = append(args, c.args...)
+	}
+
+	return strings.Join(sqls, " AND "), args
 }
 
 // entryCond is a pred on entry column pos.
@@ -307,13 +375,4 @@ func findPred(preds []pred, used []bool, field string, ok func(pred) bool) int {
 	}
 
 	return -1
-}
-
-func argCount(conds []string) int {
-	n := 0
-	for _, c := range conds {
-		n += strings.Count(c, "?")
-	}
-
-	return n
 }

@@ -19,6 +19,9 @@ import (
 // walking another index in order and filtering (the choice MongoDB's planner makes by trial).
 const probeLimit = 2000
 
+// maxMerge bounds the arms of a merge (SQLite allows 500 in a compound SELECT).
+const maxMerge = 100
+
 // queryPlan is how one query reads a collection: the SQL, and what the rows promise.
 type queryPlan struct {
 	sql    string
