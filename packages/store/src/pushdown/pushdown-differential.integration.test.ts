@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { BSON, type Collection, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectMongo, type Mongo } from '../mongo.ts';
-import { docs, fieldValues, filters, INDEXES, sorts, type Doc } from './pushdown-arbitraries.ts';
+import { docs, fieldValues, filters, INDEXES, sorts, type Doc } from '@audit/testing/pushdown';
 
 /**
  * The embedded store answers queries from index entries (the tools build's FerretDB changes,
