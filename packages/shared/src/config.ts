@@ -42,6 +42,17 @@ export const ConfigSchema = z.object({
     .optional(),
   /** How long a batch that is not full waits for more events before it goes. */
   WEBHOOK_LINGER_MS: z.coerce.number().int().min(0, { message: 'must be at least 0' }).max(10_000, { message: 'must be at most 10000' }).default(500),
+  /**
+   * How far before the start of its previous pass the stream supervisor looks for changed
+   * destinations and active workspaces: covers clock skew between processes and writes in flight,
+   * and must outlast the 5 s a stream may sleep before the supervisor counts it as behind.
+   */
+  STREAM_SUPERVISOR_LOOKBACK_MS: z.coerce
+    .number()
+    .int()
+    .min(6_000, { message: 'must be at least 6000 (longer than the 5 s a stream sleeps before it counts as behind)' })
+    .max(3_600_000, { message: 'must be at most 3600000 (1 hour)' })
+    .default(120_000),
   /** 32 bytes, base64: encrypts webhook header values and signing secrets at rest. */
   SECRET_ENCRYPTION_KEY: z
     .string()

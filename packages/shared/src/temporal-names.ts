@@ -7,6 +7,7 @@ export const DEFAULT_TASK_QUEUE = 'audit-log';
 export const SCHEDULE_IDS = {
   retentionPurge: 'audit-retention-purge-daily',
   streamSupervisor: 'audit-stream-supervisor',
+  streamReconciliation: 'audit-stream-reconciliation',
   checkpointSeal: 'audit-checkpoint-seal',
 } as const;
 

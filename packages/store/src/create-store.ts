@@ -9,6 +9,7 @@ import { RateLimitStore } from './rate-limit-store.ts';
 import { RetentionRunsStore } from './retention-runs-store.ts';
 import { StreamLogStore } from './stream/stream-log-store.ts';
 import { StreamsStore } from './stream/streams-store.ts';
+import { SupervisorStateStore } from './stream/supervisor-state-store.ts';
 import { OrganizationsStore, WorkspacesStore } from './tenants-store.ts';
 import { WebhooksStore } from './webhooks-store.ts';
 
@@ -23,6 +24,7 @@ export interface Store {
   deliveries: DeliveriesStore;
   streamLog: StreamLogStore;
   streams: StreamsStore;
+  supervisor: SupervisorStateStore;
   rateLimits: RateLimitStore;
   checkpoints: CheckpointsStore;
   purgeRecords: PurgeRecordsStore;
@@ -32,17 +34,19 @@ export interface Store {
 /** Every collection's store over one database; events share the stream log, which they append to. */
 export function createStore(db: Db): Store {
   const streamLog = new StreamLogStore(db);
+  const workspaces = new WorkspacesStore(db);
   return {
     db,
     events: new EventsStore(db, streamLog),
     organizations: new OrganizationsStore(db),
-    workspaces: new WorkspacesStore(db),
+    workspaces,
     apiKeys: new ApiKeysStore(db),
     retentionRuns: new RetentionRunsStore(db),
-    webhooks: new WebhooksStore(db),
+    webhooks: new WebhooksStore(db, workspaces),
     deliveries: new DeliveriesStore(db),
     streamLog,
     streams: new StreamsStore(db),
+    supervisor: new SupervisorStateStore(db),
     rateLimits: new RateLimitStore(db),
     checkpoints: new CheckpointsStore(db),
     purgeRecords: new PurgeRecordsStore(db),

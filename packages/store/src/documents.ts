@@ -40,6 +40,14 @@ export interface WorkspaceDoc {
   plan: Plan;
   /** Last `seq` handed out; incremented before events are inserted. */
   eventSeq: number;
+  /** When events were last claimed (moved with `eventSeq`), and its minute; absent until the first. */
+  lastEventAt?: Date;
+  eventsIn?: string;
+  /**
+   * Whether any of its destinations is enabled, kept by the webhooks store so that a record call
+   * in a workspace without one looks nothing up. Absent (unknown) on workspaces stored before it.
+   */
+  hasEnabledWebhooks?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -27,6 +27,9 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { organizationId: 1, _id: 1 }, name: 'organization_workspaces' },
     // The retention purge walks workspaces plan by plan.
     { key: { plan: 1, _id: 1 }, name: 'plan_workspaces' },
+    // The stream supervisor's pass: workspaces that recorded events since its last pass, by the
+    // minutes of its window (a string `$in`, which FerretDB also serves from the index).
+    { key: { eventsIn: 1, lastEventAt: 1, _id: 1 }, name: 'events_minute' },
   ],
   deliveries: [
     // webhooks.deliveries, newest first, with or without a status filter; recover's failed scan.
@@ -43,9 +46,14 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { workspaceId: 1, startedAt: 1 }, name: 'workspace_started' },
   ],
   webhooks: [
-    // Every record call asks for the workspace's enabled destinations; the supervisor walks them all.
+    // A record call in a workspace with enabled destinations asks for them (by the workspace alone,
+    // `enabled` checked in code); so does the supervisor, for workspaces with new events.
     { key: { workspaceId: 1, enabled: 1 }, name: 'workspace_enabled' },
+    // The supervisor's hourly walk of every enabled destination.
     { key: { enabled: 1, _id: 1 }, name: 'enabled_id' },
+    // The supervisor's pass: destinations created or changed since its last pass, by the minutes
+    // of its window.
+    { key: { changedIn: 1, updatedAt: 1, _id: 1 }, name: 'changed_minute' },
   ],
   // The stream log is read by `_id` only; these serve positioning by time and retention.
   stream_claims: [

@@ -1,6 +1,9 @@
 import type { Collection, Db, UpdateFilter } from 'mongodb';
+import { minuteOf } from './change-minute.ts';
+import { inChunks } from './in-chunks.ts';
 import { isDuplicateKey } from './mongo.ts';
 import { findOwned } from './tenant-lookup.ts';
+import type { WorkspacesStore } from './tenants-store.ts';
 
 export type WebhookFormat = 'cloudevents' | 'cloudevents-structured' | 'cloudevents-binary' | 'datadog' | 'splunk-hec';
 export type WebhookCompression = 'none' | 'gzip';
@@ -49,6 +52,8 @@ export interface WebhookDoc {
   secrets: WebhookSecretDoc[];
   createdAt: Date;
   updatedAt: Date;
+  /** `updatedAt`'s minute, set by the store with it: the stream supervisor looks changes up by it. */
+  changedIn?: string;
 }
 
 /**
@@ -72,17 +77,35 @@ export type WebhookChanges = Partial<Pick<WebhookDoc, 'url' | 'description' | 'h
 
 const SUCCESS_WRITE_EVERY_MS = 5_000;
 
-/** Webhook destinations. Every read and write names the workspace: another tenant's id finds nothing. */
+/**
+ * Webhook destinations. Every read and write names the workspace: another tenant's id finds
+ * nothing. Each write that can change whether a workspace has an enabled destination also moves
+ * the workspace's `hasEnabledWebhooks`, which the record path reads instead of looking them up.
+ */
 export class WebhooksStore {
   readonly col: Collection<WebhookDoc>;
   readonly health: Collection<WebhookHealthDoc>;
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly workspaces: WorkspacesStore,
+  ) {
     this.col = db.collection<WebhookDoc>('webhooks');
     this.health = db.collection<WebhookHealthDoc>('webhook_health');
   }
 
   async insert(doc: WebhookDoc): Promise<void> {
-    await this.col.insertOne(doc);
+    await this.col.insertOne({ ...doc, changedIn: minuteOf(doc.updatedAt) });
+    if (doc.enabled) await this.workspaces.setHasEnabledWebhooks(doc.workspaceId, true);
+  }
+
+  /**
+   * Sets the workspace's flag from its destinations as they are now. Two changes racing can leave
+   * it stale; the stream supervisor sets it right again when it looks at the changed destinations.
+   */
+  async refreshHasEnabled(workspaceId: string): Promise<boolean> {
+    const any = (await this.col.find({ workspaceId }, { projection: { enabled: 1 } }).toArray()).some((d) => d.enabled);
+    await this.workspaces.setHasEnabledWebhooks(workspaceId, any);
+    return any;
   }
 
   countForWorkspace(workspaceId: string): Promise<number> {
@@ -97,11 +120,37 @@ export class WebhooksStore {
     return (await this.col.find({ workspaceId }).sort({ _id: 1 }).limit(limit).toArray()).map((d) => normalize(d)!);
   }
 
+  /**
+   * The record path's look-up. The filter names the workspace alone and `enabled` is checked here
+   * (a workspace holds at most 20 destinations): with one condition there is one index to
+   * take, whatever a planner would make of a boolean that most destinations share.
+   */
   async listEnabledForWorkspace(workspaceId: string): Promise<WebhookDoc[]> {
-    return (await this.col.find({ workspaceId, enabled: true }).sort({ _id: 1 }).limit(100).toArray()).map((d) => normalize(d)!);
+    const docs = await this.col.find({ workspaceId }).sort({ _id: 1 }).limit(100).toArray();
+    return docs.filter((d) => d.enabled).map((d) => normalize(d)!);
   }
 
-  /** Every enabled destination of every workspace, in id order: the stream supervisor's walk. */
+  /** The enabled destinations of several workspaces (ids only), for the stream supervisor; as above. */
+  async enabledOfWorkspaces(workspaceIds: string[]): Promise<Pick<WebhookDoc, '_id' | 'workspaceId'>[]> {
+    const projection = { _id: 1, workspaceId: 1, enabled: 1 };
+    const docs = await inChunks(workspaceIds, (chunk) => this.col.find({ workspaceId: { $in: chunk } }, { projection }).toArray());
+    return docs.filter((d) => d.enabled).map((d) => ({ _id: d._id, workspaceId: d.workspaceId }));
+  }
+
+  /**
+   * Destinations written at or after `since` (created, edited, enabled or disabled), found by the
+   * minutes of the window (from `since`'s on), keyset on (`updatedAt`, `_id`): what the stream
+   * supervisor looks at between its full walks.
+   */
+  async pageChangedSince(minutes: string[], since: Date, after: { at: Date; id: string } | null, limit: number) {
+    const time = after
+      ? { $or: [{ updatedAt: { $gt: after.at } }, { updatedAt: after.at, _id: { $gt: after.id } }] }
+      : { updatedAt: { $gte: since } };
+    const found = this.col.find({ changedIn: { $in: minutes }, ...time });
+    return (await found.sort({ updatedAt: 1, _id: 1 }).limit(limit).toArray()).map((d) => normalize(d)!);
+  }
+
+  /** Every enabled destination of every workspace, in id order: the stream supervisor's full walk. */
   async pageEnabled(afterId: string | null, limit: number): Promise<WebhookDoc[]> {
     const filter = afterId ? { enabled: true, _id: { $gt: afterId } } : { enabled: true };
     return (await this.col.find(filter).sort({ _id: 1 }).limit(limit).toArray()).map((d) => normalize(d)!);
@@ -110,13 +159,19 @@ export class WebhooksStore {
   /** Returns the destination as it was before the change, or null when it is not the workspace's. */
   async update(workspaceId: string, id: string, changes: WebhookChanges, now: Date): Promise<WebhookDoc | null> {
     if (!(await findOwned(this.col, id, { workspaceId }))) return null;
-    return normalize(await this.col.findOneAndUpdate({ _id: id }, { $set: { ...changes, updatedAt: now } }, { returnDocument: 'before' }));
+    const set = { ...changes, updatedAt: now, changedIn: minuteOf(now) };
+    const before = normalize(await this.col.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'before' }));
+    if (before && changes.enabled !== undefined && changes.enabled !== before.enabled) {
+      await this.refreshHasEnabled(workspaceId);
+    }
+    return before;
   }
 
   async deleteForWorkspace(workspaceId: string, id: string): Promise<WebhookDoc | null> {
     if (!(await findOwned(this.col, id, { workspaceId }))) return null;
     const doc = normalize(await this.col.findOneAndDelete({ _id: id }));
     if (doc) await this.health.deleteOne({ _id: id, workspaceId });
+    if (doc?.enabled) await this.refreshHasEnabled(workspaceId);
     return doc;
   }
 
@@ -171,7 +226,9 @@ export class WebhooksStore {
   /** True only for the call that disabled it, so the audit event is recorded once. */
   async disableIfEnabled(workspaceId: string, id: string, reason: DisabledReason, now: Date): Promise<boolean> {
     if (!(await findOwned(this.col, id, { workspaceId }))) return false;
-    const res = await this.col.updateOne({ _id: id, enabled: true }, { $set: { enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now } });
+    const set = { enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now, changedIn: minuteOf(now) };
+    const res = await this.col.updateOne({ _id: id, enabled: true }, { $set: set });
+    if (res.modifiedCount === 1) await this.refreshHasEnabled(workspaceId);
     return res.modifiedCount === 1;
   }
 }

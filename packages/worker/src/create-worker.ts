@@ -3,7 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Logger } from '@audit/observability';
 import type { Config } from '@audit/shared';
 import type { Store } from '@audit/store';
-import { createActivities, deliverySettingsFrom, signingKeyFrom, StreamWaker, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
+import { createActivities, deliverySettingsFrom, signingKeyFrom, StreamWaker, supervisorSettingsFrom, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
 import type { WorkerMetrics } from './observability/worker-metrics.ts';
 
 export interface WorkerDeps {
@@ -33,6 +33,7 @@ export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {
     clock,
     waker: new StreamWaker({ store: deps.store, client, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, log: deps.log }),
     delivery: deliverySettingsFrom(deps.config, deps.webhookResolver),
+    supervisor: supervisorSettingsFrom(deps.config),
     observer: deps.metrics,
     log: deps.log,
     signingKey: signingKeyFrom(deps.config),

@@ -9,7 +9,7 @@ import { workerReadiness } from './observability/readiness.ts';
 import { temporalLogger } from './observability/temporal-log.ts';
 import { startWorkerHttp } from './observability/worker-http.ts';
 import { createWorkerMetrics } from './observability/worker-metrics.ts';
-import { checkpointScheduleDefinition, ensureSchedule, supervisorScheduleDefinition, retentionScheduleDefinition } from './schedules.ts';
+import { checkpointScheduleDefinition, ensureSchedule, reconciliationScheduleDefinition, supervisorScheduleDefinition, retentionScheduleDefinition } from './schedules.ts';
 
 /** Temporal may come up after us (or restart under us): keep trying rather than crash-looping. */
 async function connectWithRetry(address: string, log: Logger): Promise<NativeConnection> {
@@ -53,6 +53,8 @@ async function main(): Promise<void> {
   log.info({ outcome }, 'retention schedule ready');
   const supervisor = await ensureSchedule(client, supervisorScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
   log.info({ outcome: supervisor }, 'stream supervisor schedule ready');
+  const reconciliation = await ensureSchedule(client, reconciliationScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
+  log.info({ outcome: reconciliation }, 'stream reconciliation schedule ready');
   const sealing = await ensureSchedule(client, checkpointScheduleDefinition(config.TEMPORAL_TASK_QUEUE, config.CHECKPOINT_INTERVAL));
   log.info({ outcome: sealing, intervalMs: config.CHECKPOINT_INTERVAL }, 'checkpoint schedule ready');
   // The per-event delivery of earlier versions had a reconciler Schedule; the supervisor replaces it.

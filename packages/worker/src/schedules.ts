@@ -50,10 +50,10 @@ export function retentionScheduleDefinition(taskQueue: string, hourUtc: number =
 }
 
 /**
- * Every 30 seconds: every enabled destination has its stream running, and one that sleeps while
- * its workspace has newer events (a wake-up lost while Temporal was down) is woken. Scheduled by
- * Temporal itself, so it runs within one interval of Temporal coming back; SKIP keeps a slow
- * pass from piling up behind itself.
+ * Every 30 seconds: the destinations created or changed, and the workspaces that recorded events,
+ * since the last pass have their streams running, and one that sleeps behind its workspace (a
+ * wake-up lost while Temporal was down) is woken. Scheduled by Temporal itself, so it runs within
+ * one interval of Temporal coming back; SKIP keeps a slow pass from piling up behind itself.
  */
 export function supervisorScheduleDefinition(taskQueue: string, scheduleId: string = SCHEDULE_IDS.streamSupervisor, every = '30 seconds'): ScheduleDefinition {
   return {
@@ -61,7 +61,26 @@ export function supervisorScheduleDefinition(taskQueue: string, scheduleId: stri
     spec: { intervals: [{ every }] },
     action: { type: 'startWorkflow', workflowType: 'streamSupervisor', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
-    note: `Stream supervisor every ${every}: starts any missing destination stream and wakes streams that are behind.`,
+    note: `Stream supervisor every ${every}: starts streams of destinations changed since its last pass, wakes those behind.`,
+  };
+}
+
+/**
+ * Every hour: every enabled destination's stream is made sure to run, page by page, behind the
+ * passes that look only at what changed (a workflow lost from Temporal, say). A missed hour is
+ * covered by the next.
+ */
+export function reconciliationScheduleDefinition(
+  taskQueue: string,
+  scheduleId: string = SCHEDULE_IDS.streamReconciliation,
+  every = '1 hour',
+): ScheduleDefinition {
+  return {
+    scheduleId,
+    spec: { intervals: [{ every }] },
+    action: { type: 'startWorkflow', workflowType: 'streamReconciliation', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+    note: `Stream reconciliation every ${every}: walks every enabled destination, starts missing streams, wakes those behind.`,
   };
 }
 

@@ -5,6 +5,8 @@ import type { DeliverySettings } from './delivery/delivery-settings.ts';
 import { quietLog, quietObserver, type ActivityObserver, type LogSink } from './observer.ts';
 import { createStreamActivities } from './delivery/stream-activities.ts';
 import type { StreamWaker } from './delivery/stream-waker.ts';
+import { createSupervisorActivities } from './delivery/supervisor/supervisor-activities.ts';
+import type { SupervisorSettings } from './delivery/supervisor/supervisor-settings.ts';
 import { createRetentionActivities, type RetentionPacing } from './retention/retention-activities.ts';
 
 export interface ActivityDeps {
@@ -13,6 +15,7 @@ export interface ActivityDeps {
   retentionPacing: RetentionPacing;
   waker: StreamWaker;
   delivery: DeliverySettings;
+  supervisor: SupervisorSettings;
   /** Metrics of attempts, stream positions and purges; none when left out. */
   observer?: ActivityObserver;
   log?: LogSink;
@@ -28,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities({ store: deps.store, clock: deps.clock, pacing: deps.retentionPacing, observer, log, key: deps.signingKey }),
     ...createCheckpointActivities({ store: deps.store, clock: deps.clock, key: deps.signingKey, waker: deps.waker, log, observer }),
     ...createStreamActivities({ store: deps.store, clock: deps.clock, waker: deps.waker, settings: deps.delivery, observer, log }),
+    ...createSupervisorActivities({ store: deps.store, clock: deps.clock, waker: deps.waker, settings: deps.supervisor, observer }),
   };
 }
 

@@ -1,6 +1,8 @@
 import { Binary, BSON, type Collection, type Db } from 'mongodb';
 import type { EventDoc, WorkspaceDoc } from '../documents.ts';
 import { eventHashOf } from '../integrity/event-hash-of.ts';
+import { minuteOf } from '../change-minute.ts';
+import { workspacesWithOlder } from '../expired-probe.ts';
 import { isDuplicateKey } from '../mongo.ts';
 import type { StreamCursor } from './streams-store.ts';
 
@@ -139,8 +141,10 @@ export class StreamLogStore {
    * Moves the workspace's hint of where the chain ends: only the next writer's first guess (the
    * chain itself is the truth), so callers run it beside their event insert.
    */
-  async advanceHint(claim: Pick<Claim, 'workspaceId' | 'last'>): Promise<void> {
-    await this.workspaces.updateOne({ _id: claim.workspaceId }, { $max: { eventSeq: claim.last } });
+  async advanceHint(claim: Pick<Claim, 'workspaceId' | 'last' | 'claimedAt'>): Promise<void> {
+    // The time rides on the same write: the stream supervisor finds recently active workspaces by it.
+    const moved = { eventSeq: claim.last, lastEventAt: claim.claimedAt, eventsIn: minuteOf(claim.claimedAt) };
+    await this.workspaces.updateOne({ _id: claim.workspaceId }, { $max: moved });
   }
 
   async commit(claim: Pick<Claim, '_id' | 'workspaceId'>, unused: number[], now: Date): Promise<void> {
@@ -249,6 +253,11 @@ export class StreamLogStore {
       if (old && this.resolved.delete(id)) this.cachedEvents -= old.claim.events.length;
     }
     return ids.length;
+  }
+
+  /** Retention: which of the workspaces (at most 100) hold a claim taken before `cutoff`. */
+  workspacesWithExpired(workspaceIds: string[], cutoff: Date): Promise<Set<string>> {
+    return workspacesWithOlder(this.claims, 'claimedAt', workspaceIds, cutoff);
   }
 
   private async startHint(workspaceId: string, fresh = false): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { inChunks } from '../in-chunks.ts';
 import { findOwned } from '../tenant-lookup.ts';
 
 /** Where a reader stands in the stream log: the next `seq` to look at, and the claim holding it. */
@@ -64,6 +65,19 @@ export class StreamsStore {
 
   find(workspaceId: string, id: string): Promise<StreamDoc | null> {
     return findOwned(this.col, id, { workspaceId });
+  }
+
+  /**
+   * Several streams at once, found through their workspaces (the filter's leading `$in`); one
+   * whose workspace is not the one named with it is left out.
+   */
+  async findMany(keys: { workspaceId: string; id: string }[]): Promise<Map<string, StreamDoc>> {
+    const owner = new Map(keys.map((k) => [k.id, k.workspaceId]));
+    const docs = await inChunks([...owner.values()], (workspaceIds) => {
+      const ids = keys.filter((k) => workspaceIds.includes(k.workspaceId)).map((k) => k.id);
+      return this.col.find({ workspaceId: { $in: workspaceIds }, _id: { $in: ids } }).toArray();
+    });
+    return new Map(docs.filter((d) => owner.get(d._id) === d.workspaceId).map((d) => [d._id, d]));
   }
 
   /** By `_id` alone: the owner was checked when the stream was loaded. */

@@ -22,8 +22,9 @@ const FORGET_AFTER_MS = 10 * 60_000;
  * This worker's latest view of each live stream, summed up at scrape time. It is keyed by
  * destination in memory only: the exported gauges are aggregates, so their label set stays
  * fixed however many destinations the tenants create. Each entry is refreshed by the stream's
- * steps and by the supervisor's pass every minute; several workers each export their own view,
- * which a `max()` across instances joins.
+ * steps, by the supervisor's passes for workspaces with new events (the only ones whose backlog
+ * grows) and by the hourly walk; several workers each export their own view, which a `max()`
+ * across instances joins.
  */
 export class StreamLagTable {
   private readonly entries = new Map<string, Entry>();

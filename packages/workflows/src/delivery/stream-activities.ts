@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { classifyStatus, hasEntitlement, newId } from '@audit/shared';
+import { classifyStatus, newId } from '@audit/shared';
 import type { Store } from '@audit/store';
 import type { DeliveryObserver, LogSink } from '../observer.ts';
 import type { HealthDeps } from './destination-health.ts';
@@ -20,8 +20,6 @@ export interface StreamActivityDeps {
   log: LogSink;
 }
 
-/** A supervised stream idle this long while its workspace has newer events is woken. */
-const BEHIND_AFTER_MS = 5_000;
 const HEARTBEAT_EVERY_MS = 5_000;
 
 export function createStreamActivities(deps: StreamActivityDeps) {
@@ -65,43 +63,6 @@ export function createStreamActivities(deps: StreamActivityDeps) {
       if (result.kind === 'error') return { ok: false, responseStatus: null, durationMs: result.durationMs, error: result.error, responseBody: null };
       const ok = classifyStatus(result.status) === 'success';
       return { ok, responseStatus: result.status, durationMs: result.durationMs, error: ok ? null : `HTTP ${result.status}`, responseBody: result.body };
-    },
-
-    /**
-     * The supervisor: every enabled destination has its stream running. A missing stream is
-     * started; one idle while its workspace has newer events (a wake-up lost while Temporal was
-     * down) is woken. Running streams cost one no-op start each, no history.
-     */
-    async superviseStreams(): Promise<{ destinations: number; woken: number; failed: number }> {
-      const out = { destinations: 0, woken: 0, failed: 0 };
-      const now = deps.clock();
-      for (let after: string | null = null; ; ) {
-        const hooks = await deps.store.webhooks.pageEnabled(after, 200);
-        for (const hook of hooks) {
-          out.destinations++;
-          Context.current().heartbeat(out);
-          let stream = await deps.store.streams.find(hook.workspaceId, hook._id);
-          if (!stream) {
-            // A destination from before streams existed: it starts from now.
-            await deps.store.streams.create(await newLiveStream(deps.store, hook, now));
-            stream = await deps.store.streams.find(hook.workspaceId, hook._id);
-          }
-          const ws = await deps.store.workspaces.findById(hook.workspaceId);
-          const entitled = !!ws && hasEntitlement(ws.plan, 'webhooks');
-          const behind = !!stream && !!ws && entitled && ws.eventSeq >= stream.next.seq && (stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > BEHIND_AFTER_MS);
-          // Refreshes this worker's view of every destination once a minute, also of streams whose
-          // steps run on another worker; the age of the oldest event is only known to a step.
-          if (stream && ws && entitled) deps.observer.streamPosition({ webhookId: hook._id, backlogEvents: Math.max(0, ws.eventSeq - stream.next.seq + 1), oldestPendingAt: undefined });
-          try {
-            await deps.waker.ensure({ workspaceId: hook.workspaceId, webhookId: hook._id }, behind ? 'wake' : null);
-            if (behind) out.woken++;
-          } catch {
-            out.failed++;
-          }
-        }
-        if (hooks.length < 200) return out;
-        after = hooks.at(-1)!._id;
-      }
     },
   };
 }

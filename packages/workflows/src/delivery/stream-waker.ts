@@ -47,11 +47,21 @@ export class StreamWaker {
   private pausedUntil = 0;
   constructor(private readonly deps: StreamWakerDeps) {}
 
-  /** Fire and forget: the record call has already stored its events. */
-  notify(workspace: { _id: string; plan: Plan }, categories: string[]): void {
+  /**
+   * Fire and forget: the record call has already stored its events. The workspace document the
+   * caller loaded says whether it has an enabled destination, so a workspace without one costs no
+   * query, and one with them an index look-up. A destination enabled after that document was read
+   * is woken by its own change and, should that wake-up be lost, by the supervisor.
+   */
+  notify(workspace: { _id: string; plan: Plan; hasEnabledWebhooks?: boolean | undefined }, categories: string[]): void {
     if (!this.deps.client || !hasEntitlement(workspace.plan, 'webhooks') || categories.length === 0) return;
+    if (workspace.hasEnabledWebhooks === false) return;
     this.deps.store.webhooks.listEnabledForWorkspace(workspace._id).then(
       (hooks) => {
+        // A workspace older than the flag learns it here, once.
+        if (workspace.hasEnabledWebhooks === undefined) {
+          this.deps.store.workspaces.learnHasEnabledWebhooks(workspace._id, hooks.length > 0).catch(() => undefined);
+        }
         for (const h of hooks) if (categories.some((c) => matchesCategories(h.categories, c))) this.throttled({ workspaceId: h.workspaceId, webhookId: h._id });
       },
       (err: unknown) => this.deps.log?.warn({ workspaceId: workspace._id, error: String(err) }, 'could not list destinations to wake'),

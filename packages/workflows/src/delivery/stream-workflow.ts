@@ -19,12 +19,6 @@ const once = proxyActivities<StreamActivities>({
   retry: { maximumAttempts: 1 },
 });
 
-const supervisor = proxyActivities<StreamActivities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumAttempts: 3 },
-});
-
 /** New events in the workspace (debounced by the recorder). */
 export const wakeSignal = defineSignal('wake');
 /** Try the waiting batch now rather than at its scheduled time (e.g. after a successful test). */
@@ -94,9 +88,4 @@ export async function manualRedelivery(input: { workspaceId: string; deliveryIds
 /** `webhooks.test`: one attempt, its outcome returned to the caller. */
 export async function webhookTest(input: { workspaceId: string; webhookId: string }): Promise<TestDeliveryResult> {
   return once.sendTestDelivery(input);
-}
-
-/** Started by the supervisor Schedule: every enabled destination's stream is running. */
-export async function streamSupervisor(): Promise<{ destinations: number; woken: number; failed: number }> {
-  return supervisor.superviseStreams();
 }
