@@ -19,3 +19,13 @@ func (db *DB) BeginReadTx(ctx context.Context) (*Tx, error) {
 
 	return wrapTx(sqlTx, db.l), nil
 }
+
+// PrepareContext prepares a statement in the transaction, for one statement run many times.
+func (tx *Tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	stmt, err := tx.sqlTx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, lazyerrors.Error(err)
+	}
+
+	return stmt, nil
+}

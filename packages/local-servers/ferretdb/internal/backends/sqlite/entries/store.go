@@ -5,10 +5,8 @@ package entries
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/FerretDB/FerretDB/internal/handler/sjson"
@@ -24,6 +22,12 @@ const FlagsTable = "_ferretdb_index_flags"
 
 // ErrDuplicate is a document whose key is already another document's in a unique index.
 var ErrDuplicate = errors.New("duplicate key in a unique index")
+
+// Tx is the transaction entries are written in.
+type Tx interface {
+	Execer
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
 
 // Execer runs statements: a database or a transaction.
 type Execer interface {
@@ -112,9 +116,8 @@ func Exists(ctx context.Context, db Querier, table string) (bool, error) {
 }
 
 // Insert adds the entries of the given documents, and records any new multikey or inexact fields.
-func Insert(ctx context.Context, tx Execer, ix *Index, docs []Doc) error {
-	var rows []Entry
-	var rids []int64
+func Insert(ctx context.Context, tx Tx, ix *Index, docs []Doc) error {
+	var rows [][]any
 
 	var multikey, inexact Bits
 
@@ -127,29 +130,22 @@ func Insert(ctx context.Context, tx Execer, ix *Index, docs []Doc) error {
 		multikey, inexact = multikey|mk, inexact|ie
 
 		for _, e := range es {
-			rows, rids = append(rows, e), append(rids, d.RowID)
+			rows = append(rows, rowArgs(e, d.RowID))
 		}
 	}
 
-	if len(rows) == 0 {
-		return nil
-	}
+	// OR IGNORE, and no SQL function in the statement: SQLite then knows it cannot fail halfway
+	// and keeps no statement journal, which copied every page an insert touched. A row it skips
+	// can only be a second document's key in a unique index (a document's own entries are
+	// distinct), so a short count is that violation.
+	q := fmt.Sprintf(`INSERT OR IGNORE INTO %q (%s, rid) VALUES `, ix.Table, keyCols(ix))
 
-	// OR IGNORE: a statement that cannot abort needs no statement journal, which made every
-	// insert copy the pages it touched. A row it skips can only be a second document's key in a
-	// unique index (a document's own entries are distinct), so a short count is that violation.
-	q := fmt.Sprintf(`INSERT OR IGNORE INTO %q (%s, rid) %s`, ix.Table, keyCols(ix), selectRows(len(ix.Fields)))
-
-	res, err := tx.ExecContext(ctx, q, rowsJSON(rows, rids))
+	inserted, err := runRows(ctx, tx, q, "", rows)
 	if err != nil {
 		return err
 	}
 
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(rows)) {
-		if err != nil {
-			return err
-		}
-
+	if inserted != int64(len(rows)) {
 		return ErrDuplicate
 	}
 
@@ -170,65 +166,89 @@ func Insert(ctx context.Context, tx Execer, ix *Index, docs []Doc) error {
 }
 
 // Delete removes the entries of the given documents (as they are stored, before the change).
-func Delete(ctx context.Context, tx Execer, ix *Index, docs []Doc) error {
-	var rows []Entry
-	var rids []int64
+func Delete(ctx context.Context, tx Tx, ix *Index, docs []Doc) error {
+	var rows [][]any
 
 	for _, d := range docs {
 		// A stored document always produced its entries, so this cannot fail for parallel arrays.
 		es, _, _, _ := Of(d.Doc, ix.Fields)
 		for _, e := range es {
-			rows, rids = append(rows, e), append(rids, d.RowID)
+			rows = append(rows, rowArgs(e, d.RowID))
 		}
 	}
 
-	if len(rows) == 0 {
-		return nil
-	}
-
-	q := fmt.Sprintf(`DELETE FROM %q WHERE (%s, rid) IN (%s)`, ix.Table, keyCols(ix), selectRows(len(ix.Fields)))
-	_, err := tx.ExecContext(ctx, q, rowsJSON(rows, rids))
+	q := fmt.Sprintf(`DELETE FROM %q WHERE (%s, rid) IN (VALUES `, ix.Table, keyCols(ix))
+	_, err := runRows(ctx, tx, q, ")", rows)
 
 	return err
 }
 
-// selectRows reads the rows rowsJSON wrote: one bound parameter, however many rows, so neither
-// a long statement is parsed nor many parameters bound per insert.
-func selectRows(fields int) string {
-	cols := make([]string, fields)
-	for i := range cols {
-		cols[i] = fmt.Sprintf("unhex(j.value->>%d)", i)
+// rowsPerStatement: the driver binds parameters in time quadratic in their number, so rows go in
+// statements of a few rows, each prepared once per call and run as often as needed.
+const rowsPerStatement = 16
+
+// runRows runs prefix + "(?, …), …" + suffix over the rows and returns the rows affected.
+func runRows(ctx context.Context, tx Tx, prefix, suffix string, rows [][]any) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
 	}
 
-	return fmt.Sprintf(`SELECT %s, j.value->>%d FROM json_each(?) AS j`, strings.Join(cols, ", "), fields)
+	marks := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(rows[0])), ", ") + ")"
+	stmts := map[int]*sql.Stmt{}
+
+	defer func() {
+		for _, s := range stmts {
+			s.Close()
+		}
+	}()
+
+	var affected int64
+
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerStatement)
+		if n < rowsPerStatement {
+			n = 1
+		}
+
+		stmt, ok := stmts[n]
+		if !ok {
+			var err error
+			if stmt, err = tx.PrepareContext(ctx, prefix+strings.TrimSuffix(strings.Repeat(marks+", ", n), ", ")+suffix); err != nil {
+				return affected, err
+			}
+
+			stmts[n] = stmt
+		}
+
+		var args []any
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+
+		res, err := stmt.ExecContext(ctx, args...)
+		if err != nil {
+			return affected, err
+		}
+
+		c, err := res.RowsAffected()
+		if err != nil {
+			return affected, err
+		}
+
+		affected += c
+		rows = rows[n:]
+	}
+
+	return affected, nil
 }
 
-// rowsJSON writes entries as a JSON array of rows: each key in hex, then the rowid.
-func rowsJSON(rows []Entry, rids []int64) string {
-	var b strings.Builder
-
-	b.WriteByte('[')
-
-	for i, e := range rows {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-
-		b.WriteByte('[')
-
-		for _, k := range e {
-			b.WriteByte('"')
-			b.WriteString(hex.EncodeToString(k))
-			b.WriteString(`",`)
-		}
-
-		b.WriteString(strconv.FormatInt(rids[i], 10))
-		b.WriteByte(']')
+func rowArgs(e Entry, rid int64) []any {
+	args := make([]any, 0, len(e)+1)
+	for _, k := range e {
+		args = append(args, k)
 	}
 
-	b.WriteByte(']')
-
-	return b.String()
+	return append(args, rid)
 }
 
 // Flags returns the multikey and inexact fields of an entries table.
