@@ -124,8 +124,10 @@ func updateOne(ctx context.Context, tx *fsql.Tx, meta *metadata.Collection, q st
 	return r.RowsAffected()
 }
 
-// deleteEntries removes the index entries of the documents a delete is about to remove.
-func deleteEntries(ctx context.Context, tx *fsql.Tx, meta *metadata.Collection, column string, args []any) error {
+// deleteEntries removes the index entries of the documents a delete is about to remove. The
+// documents the caller read are used as they are when their stored text has not changed since,
+// which spares decoding each one again.
+func deleteEntries(ctx context.Context, tx *fsql.Tx, meta *metadata.Collection, column string, args []any, read []*types.Document) error {
 	ixs := entryIndexes(meta)
 	if len(ixs) == 0 {
 		return nil
@@ -133,7 +135,7 @@ func deleteEntries(ctx context.Context, tx *fsql.Tx, meta *metadata.Collection, 
 
 	where := fmt.Sprintf(`WHERE %s IN (%s)`, column, strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "))
 
-	docs, err := entries.ReadDocs(ctx, tx, meta.TableName, where, args...)
+	docs, err := storedDocs(ctx, tx, meta.TableName, where, args, read)
 	if err != nil {
 		return err
 	}
@@ -145,6 +147,49 @@ func deleteEntries(ctx context.Context, tx *fsql.Tx, meta *metadata.Collection, 
 	}
 
 	return nil
+}
+
+// storedDocs reads the documents a clause selects with their rowids, taking the caller's copy of
+// a document whose stored text it matches.
+func storedDocs(ctx context.Context, tx *fsql.Tx, table, where string, args []any, read []*types.Document) ([]entries.Doc, error) {
+	known := make(map[string]*types.Document, len(read))
+
+	for _, d := range read {
+		if b, err := sjson.Marshal(d); err == nil {
+			known[string(b)] = d
+		}
+	}
+
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT rowid, %s FROM %q %s`, metadata.DefaultColumn, table, where), args...)
+	if err != nil {
+		return nil, lazyerrors.Error(err)
+	}
+	defer rows.Close()
+
+	var res []entries.Doc
+
+	for rows.Next() {
+		var d entries.Doc
+		var b []byte
+
+		if err = rows.Scan(&d.RowID, &b); err != nil {
+			return nil, lazyerrors.Error(err)
+		}
+
+		if d.Doc = known[string(b)]; d.Doc == nil {
+			if d.Doc, err = sjson.Unmarshal(b); err != nil {
+				return nil, lazyerrors.Error(err)
+			}
+		}
+
+		res = append(res, d)
+	}
+
+	if err = rows.Err(); err != nil {
+		return nil, lazyerrors.Error(err)
+	}
+
+	return res, nil
 }
 
 // duplicateOr reports a unique index violation as the backend's duplicate error.
