@@ -7,8 +7,8 @@ export interface RatioEstimate {
   high: number;
 }
 
-/** mulberry32: a seeded source, so a run's interval can be reproduced from its samples. */
-function seeded(seed: number): () => number {
+/** mulberry32: a seeded source, so a run's interval (or a bench's data) can be reproduced. */
+export function seeded(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

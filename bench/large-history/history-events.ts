@@ -1,4 +1,5 @@
 import { CATALOGUE, type Category, type RecordEventInput } from '@audit/shared';
+import { seeded } from '../stats.ts';
 import {
   ENVIRONMENTS, FIRST_NAMES, LAST_NAMES, RARE, REPOSITORIES, SERVICES, USER_AGENTS, WORDS,
 } from './vocabulary.ts';
@@ -19,17 +20,6 @@ const CATEGORY_WEIGHTS: [Category, number][] = [
 
 const USERS = 400;
 
-/** mulberry32: small, fast and good enough to make data. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** murmur3's finaliser: neighbouring indexes must not start neighbouring sequences. */
 function mix(h: number): number {
@@ -119,7 +109,7 @@ function descriptionOf(action: string, target: { name?: string | undefined; id: 
 
 /** Event `i` of the history `seed`, as a client sends it to `events.record`. */
 export function historyEvent(i: number, seed: number): RecordEventInput {
-  const rnd = seededRandom(mix(Math.imul(i + 1, 0x9e3779b1) ^ mix(seed)));
+  const rnd = seeded(mix(Math.imul(i + 1, 0x9e3779b1) ^ mix(seed)));
   const category = pickCategory(rnd());
   const action = pick(CATALOGUE[category], rnd);
   const target = targetOf(category, rnd);
