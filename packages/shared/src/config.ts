@@ -61,7 +61,7 @@ export const ConfigSchema = z.object({
   /** Events per delete statement in the retention purge. */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Pause between purge batches, leaving the database room for the API's reads. */
-  RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(50),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Human-readable log lines; `npm start` sets it when a person watches its terminal. */
   LOG_PRETTY: flag,

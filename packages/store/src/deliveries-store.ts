@@ -1,4 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
+import { workspacesWithOlder } from './expired-probe.ts';
 import { isDuplicateKey } from './mongo.ts';
 import { findOwned } from './tenant-lookup.ts';
 import { insertOrFind } from './insert-or-find.ts';
@@ -126,17 +127,26 @@ export class DeliveriesStore {
   }
 
   /**
-   * Retention by the records' own timestamps, at most `limit` of each per call, deleted by `_id`
-   * (FerretDB's only indexed filter): no look-up of which events were purged.
+   * Retention by the records' own timestamps, at most `limit` of each per call, deleted by `_id`:
+   * no look-up of which events were purged.
    */
   async deleteExpired(workspaceId: string, cutoff: Date, limit: number): Promise<number> {
     return (await deleteOlder(this.col, { workspaceId, createdAt: { $lt: cutoff } }, limit)) + (await deleteOlder(this.attempts, { workspaceId, startedAt: { $lt: cutoff } }, limit));
+  }
+
+  /** Retention: which of the workspaces hold a delivery or an attempt older than `cutoff` (index probes). */
+  async workspacesWithExpired(workspaceIds: string[], cutoff: Date): Promise<Set<string>> {
+    const [deliveries, attempts] = await Promise.all([
+      workspacesWithOlder(this.col, 'createdAt', workspaceIds, cutoff),
+      workspacesWithOlder(this.attempts, 'startedAt', workspaceIds, cutoff),
+    ]);
+    return new Set([...deliveries, ...attempts]);
   }
 }
 
 async function deleteOlder<T extends { _id: string }>(col: Collection<T>, filter: Filter<T>, limit: number): Promise<number> {
   const ids = (await col.find(filter, { projection: { _id: 1 } }).limit(limit).toArray()).map((d) => d._id);
   if (ids.length === 0) return 0;
-  const res = await col.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } as Filter<T> } })), { ordered: false });
-  return res.deletedCount;
+  // One statement for the batch: `_id` `$in` is an index look-up on MongoDB and the embedded store.
+  return (await col.deleteMany({ _id: { $in: ids } } as Filter<T>)).deletedCount;
 }

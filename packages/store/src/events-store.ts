@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter, FindCursor } from 'mongodb';
 import type { EventDoc } from './documents.ts';
+import { workspacesWithOlder } from './expired-probe.ts';
 import { insertClaimed, type StreamLogStore } from './stream/stream-log-store.ts';
 import { findOwned } from './tenant-lookup.ts';
 
@@ -11,6 +12,9 @@ export type NewEvent = Omit<EventDoc, 'seq'>;
  * characters of description) 250 of them stay well under the 16 MiB a document may hold.
  */
 const CLAIM_MAX_EVENTS = 250;
+
+/** Ids per purge delete statement: the longest `_id` `$in` FerretDB's tools build answers from the index. */
+const DELETE_IDS_PER_STATEMENT = 1_000;
 
 export interface ListQuery {
   limit: number;
@@ -99,12 +103,16 @@ export class EventsStore {
    * caller has already checked they are the tenant's.
    */
   listForWorkspaces(workspaceIds: string[], q: ListQuery): Promise<EventDoc[]> {
+    return this.listCursor(workspaceIds, q).toArray();
+  }
+
+  /** The query of one page, for `listForWorkspaces` and for explaining it. */
+  listCursor(workspaceIds: string[], q: ListQuery): FindCursor<EventDoc> {
     const dir = q.after ? 1 : -1;
     return this.col
       .find(keysetFilter(workspaceIds, q))
       .sort({ recordedAt: dir, _id: dir })
-      .limit(q.limit)
-      .toArray();
+      .limit(q.limit);
   }
 
   /**
@@ -130,10 +138,11 @@ export class EventsStore {
    * at (so dependent records can follow) and how many this call removed (a retry after a crash
    * counts only what it removed itself).
    *
-   * The ids are then deleted one `{ _id }` statement each, in one round trip: an event never
-   * changes, so an id picked by the filter above still matches it. FerretDB resolves only an
-   * exact `{ _id }` filter through an index and scans the collection for any other, so a single
-   * `{ _id: { $in } }` delete made each batch cost a scan of the whole log (quadratic in N).
+   * The ids are then deleted by `{ workspaceId, _id: { $in } }`, at most 1,000 per statement (an
+   * event never changes, so an id picked by the filter above still matches it). MongoDB and the
+   * tools build of FerretDB answer that from the `_id` index, so a batch is one delete: on
+   * FerretDB one SQLite transaction, about a third of the time per event of one `{ _id }`
+   * statement per event.
    */
   async deleteExpiredBatch(
     workspaceId: string,
@@ -150,11 +159,20 @@ export class EventsStore {
     // The signed purge record goes first: a purge that stops here leaves a record of events still
     // present (harmless), never removed events without one.
     await beforeDelete?.(picked);
-    const res = await this.col.bulkWrite(
-      ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
-      { ordered: false },
-    );
-    return { ids, deleted: res.deletedCount };
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += DELETE_IDS_PER_STATEMENT) {
+      const chunk = ids.slice(i, i + DELETE_IDS_PER_STATEMENT);
+      deleted += (await this.col.deleteMany({ workspaceId, _id: { $in: chunk } })).deletedCount;
+    }
+    return { ids, deleted };
+  }
+
+  /**
+   * Which of the workspaces hold an event recorded before `cutoff`: the purge's look at a group
+   * of workspaces before it deletes anything (the `workspace_recorded` index).
+   */
+  workspacesWithExpired(workspaceIds: string[], cutoff: Date): Promise<Set<string>> {
+    return workspacesWithOlder(this.col, 'recordedAt', workspaceIds, cutoff);
   }
 }
 

@@ -246,8 +246,8 @@ export class StreamLogStore {
   async deleteExpired(workspaceId: string, cutoff: Date, limit: number): Promise<number> {
     const ids = (await this.claims.find({ workspaceId, claimedAt: { $lt: cutoff } }, { projection: { _id: 1 } }).limit(limit).toArray()).map((c) => c._id);
     if (ids.length === 0) return 0;
-    await this.claims.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
-    await this.commits.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+    await this.claims.deleteMany({ _id: { $in: ids } });
+    await this.commits.deleteMany({ _id: { $in: ids } });
     for (const id of ids) {
       const old = this.resolved.get(id);
       if (old && this.resolved.delete(id)) this.cachedEvents -= old.claim.events.length;
@@ -255,7 +255,7 @@ export class StreamLogStore {
     return ids.length;
   }
 
-  /** Retention: which of the workspaces (at most 100) hold a claim taken before `cutoff`. */
+  /** Retention: which of the workspaces hold a claim taken before `cutoff` (`workspace_claimed`). */
   workspacesWithExpired(workspaceIds: string[], cutoff: Date): Promise<Set<string>> {
     return workspacesWithOlder(this.claims, 'claimedAt', workspaceIds, cutoff);
   }

@@ -1,23 +1,18 @@
 import { Context } from '@temporalio/activity';
-import { cutoffsByPlan, retentionCutoff } from '@audit/shared';
+import { cutoffsByPlan } from '@audit/shared';
 import { RETENTION_REPORT_DAYS, type Store } from '@audit/store';
 import type { SigningKey } from '@audit/shared/integrity/signing';
 import type { LogSink, RetentionObserver } from '../observer.ts';
-import { recordPurge } from './purge-record.ts';
+import { purgePage, type PageInput, type PageResult } from './purge-page.ts';
+import type { RetentionPacing } from './purge-workspace.ts';
+
+export type { PageInput, PageResult } from './purge-page.ts';
+export type { RetentionPacing } from './purge-workspace.ts';
 
 /** Well inside the workflow's one-minute heartbeat timeout. */
 const HEARTBEAT_EVERY_MS = 10_000;
 
-export interface RetentionPacing {
-  /** Events deleted per statement: small enough to keep each delete short. */
-  batchSize: number;
-  /** Pause between batches, so the purge leaves room for the API's reads. */
-  pauseMs: number;
-  /** Batches per activity call; the workflow loops, so a crash loses at most one slice. */
-  batchesPerSlice: number;
-}
-
-/** Measured: with these, the API's list p99 during a purge stayed under twice its idle value. */
+/** The worker's settings when its configuration names none (RETENTION_BATCH_SIZE, RETENTION_BATCH_PAUSE_MS). */
 export const DEFAULT_PACING: RetentionPacing = { batchSize: 500, pauseMs: 250, batchesPerSlice: 50 };
 
 export interface RetentionDeps {
@@ -59,45 +54,23 @@ export function createRetentionActivities(deps: RetentionDeps) {
       });
     },
 
-    /** Workspace ids in id order after `afterId`: the workflow's resumable position. */
-    async listWorkspaceIds(input: { afterId: string | null; limit: number }): Promise<string[]> {
-      const page = await store.workspaces.pageByPlan(['enterprise', 'team', 'free'], input.afterId, input.limit);
-      return page.map((w) => w._id);
-    },
-
     /**
-     * Deletes one slice of a workspace's expired events. The cut-off comes from the workspace's
-     * plan as it is now, so a downgrade counts from the next purge on. Deleting is by
-     * `recordedAt < cutoff`, so a retried slice cannot remove anything it should not.
+     * One page of the purge's walk over workspaces (see purgePage). The position, the last
+     * workspace finished, is heartbeated, so a retried call resumes there instead of walking the
+     * page again.
      */
-    async purgeWorkspaceSlice(input: { runId: string; workspaceId: string; asOf: string }): Promise<{ deleted: number; done: boolean }> {
-      const ws = await store.workspaces.findById(input.workspaceId);
-      if (!ws) return { deleted: 0, done: true };
-      const cutoff = retentionCutoff(ws.plan, new Date(input.asOf));
-      const { batchSize, pauseMs, batchesPerSlice } = deps.pacing;
-      let deleted = 0;
-      // A single query can outlast the heartbeat timeout: FerretDB scans the whole collection to
-      // learn that a workspace has nothing expired, over ten minutes at a million events, and the
-      // retried slice then scanned again, for ever. So the slice heartbeats on a timer while it
-      // runs; a worker that dies still falls silent within the timeout.
+    async purgeWorkspacePage(input: PageInput): Promise<PageResult> {
       const ctx = Context.current();
-      const beat = setInterval(() => ctx.heartbeat({ workspaceId: ws._id, deleted }), HEARTBEAT_EVERY_MS);
+      const afterId = resumeFrom(ctx.info.heartbeatDetails, input.afterId);
+      const walk: PageResult = { afterId, checked: 0, done: false };
+      // One probe can outlast the heartbeat timeout on a store that scans (a huge tenant on
+      // FerretDB), so the call also heartbeats on a timer; a worker that dies still falls silent.
+      const beat = () => ctx.heartbeat({ afterId: walk.afterId });
+      const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
       try {
-        for (let i = 0; i < batchesPerSlice; i++) {
-          const ids = await store.events.deleteExpiredBatch(ws._id, cutoff, batchSize, (picked) => recordPurge(deps, { runId: input.runId, workspaceId: ws._id, cutoff, seqs: picked.map((p) => p.seq) }));
-          // The stream log and the delivery records follow by their own timestamps, in bounded
-          // batches deleted by `_id`, with no look-up of which events went.
-          const dependents = (await store.streamLog.deleteExpired(ws._id, cutoff, batchSize)) + (await store.deliveries.deleteExpired(ws._id, cutoff, batchSize));
-          deleted += ids.deleted;
-          await store.retentionRuns.addDeleted(input.runId, ws._id, ids.deleted);
-          deps.observer.purged(ids.deleted);
-          ctx.heartbeat({ workspaceId: ws._id, deleted });
-          if (ids.ids.length < batchSize && dependents === 0) return { deleted, done: true };
-          if (pauseMs > 0) await sleepUnlessCancelled(pauseMs);
-        }
-        return { deleted, done: false };
+        return await purgePage(deps, input, walk, beat);
       } finally {
-        clearInterval(beat);
+        clearInterval(timer);
       }
     },
 
@@ -117,9 +90,10 @@ export function createRetentionActivities(deps: RetentionDeps) {
   };
 }
 
-function sleepUnlessCancelled(ms: number): Promise<void> {
-  const ctx = Context.current();
-  return ctx.sleep(ms);
+/** The position a previous attempt of this call heartbeated, when it is further than the input's. */
+function resumeFrom(details: unknown, afterId: string | null): string | null {
+  const saved = (details as { afterId?: unknown } | undefined)?.afterId;
+  return typeof saved === 'string' && (afterId === null || saved > afterId) ? saved : afterId;
 }
 
 export type RetentionActivities = ReturnType<typeof createRetentionActivities>;

@@ -45,7 +45,7 @@ describe('a purge that crashes half-way', () => {
     const crashAfterSecondSlice = (): ActivityInboundCallsInterceptor => ({
       async execute(input, next) {
         const result = await next(input);
-        if (Context.current().info.activityType === 'purgeWorkspaceSlice' && (slices += 1) === 2) throw new Error('worker lost after deleting, before reporting');
+        if (Context.current().info.activityType === 'purgeWorkspacePage' && (slices += 1) === 2) throw new Error('worker lost after deleting, before reporting');
         return result;
       },
     });

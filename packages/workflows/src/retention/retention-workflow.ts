@@ -20,11 +20,15 @@ export interface RetentionPurgeInput {
   afterWorkspaceId?: string | null;
   /** History length after which the run continues as new (tests lower it). */
   maxHistory?: number;
-  /** Workspaces per page of the walk (tests lower it). */
+  /** Workspaces per activity call of the walk (tests lower it). */
   workspacePage?: number;
 }
 
-const WORKSPACE_PAGE = 100;
+/**
+ * One activity call checks a page of workspaces with index probes, so a daily pass over 10,000
+ * workspaces with nothing expired is ten calls, not ten thousand.
+ */
+const WORKSPACE_PAGE = 1_000;
 const MAX_HISTORY = 5_000;
 
 /**
@@ -38,15 +42,10 @@ export async function retentionPurge(input: RetentionPurgeInput): Promise<{ runI
   let after = input.afterWorkspaceId ?? null;
   try {
     for (;;) {
-      const page = input.workspacePage ?? WORKSPACE_PAGE;
-      const ids = await acts.listWorkspaceIds({ afterId: after, limit: page });
-      for (const workspaceId of ids) {
-        for (let done = false; !done; ) {
-          ({ done } = await acts.purgeWorkspaceSlice({ runId: input.runId, workspaceId, asOf: input.asOf }));
-        }
-        after = workspaceId;
-      }
-      if (ids.length < page) break;
+      const limit = input.workspacePage ?? WORKSPACE_PAGE;
+      const page = await acts.purgeWorkspacePage({ runId: input.runId, asOf: input.asOf, afterId: after, limit });
+      after = page.afterId;
+      if (page.done) break;
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > (input.maxHistory ?? MAX_HISTORY)) {
         await continueAsNew<typeof retentionPurge>({ ...input, afterWorkspaceId: after });
