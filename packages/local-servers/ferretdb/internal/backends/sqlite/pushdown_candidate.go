@@ -255,23 +255,29 @@ func choose(ctx context.Context, q entries.Querier, cands []*candidate, sorting 
 
 // rangeIsSmall counts the entries in the candidate's seek range, up to probeLimit.
 func (c *candidate) rangeIsSmall(ctx context.Context, q entries.Querier) (bool, error) {
-	where, args := joinConds(c.conds[:c.seekAt])
+	n, err := c.countEntries(ctx, q, c.seekAt)
+	return n < probeLimit, err
+}
+
+// countEntries counts, up to probeLimit, the entries the first n conditions select.
+func (c *candidate) countEntries(ctx context.Context, q entries.Querier, n int) (int, error) {
+	where, args := joinConds(c.conds[:n])
 	sql := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %q AS e WHERE %s LIMIT %d)`, c.ix.Table, where, probeLimit)
 
 	rows, err := q.QueryContext(ctx, sql, args...)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	defer rows.Close()
 
-	var n int
+	var count int
 	if rows.Next() {
-		if err = rows.Scan(&n); err != nil {
-			return false, err
+		if err = rows.Scan(&count); err != nil {
+			return 0, err
 		}
 	}
 
-	return n < probeLimit, rows.Err()
+	return count, rows.Err()
 }
 
 // plan writes the candidate's SQL: its entries joined to the documents, in order if it can.

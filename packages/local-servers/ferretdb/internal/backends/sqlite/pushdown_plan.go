@@ -60,7 +60,12 @@ func planQuery(ctx context.Context, q entries.Querier, meta *metadata.Collection
 			return nil, err
 		}
 
-		if c := evaluate(ix, info.Name, mk, ie, preds, sets, sort); c.reads() {
+		c, err := rarest(ctx, q, preds, func(ps []pred) *candidate { return evaluate(ix, info.Name, mk, ie, ps, sets, sort) })
+		if err != nil {
+			return nil, err
+		}
+
+		if c.reads() {
 			cands = append(cands, c)
 		}
 	}
@@ -179,4 +184,44 @@ func jsonCond(p pred) (string, []any) {
 
 func marks(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// rarest evaluates an index once per equality that could pin the same field (several words of a
+// search are several equalities on the one array field) and keeps the one that selects the
+// fewest entries, counted up to probeLimit: the rarest word drives, the others filter.
+func rarest(ctx context.Context, q entries.Querier, preds []pred, eval func([]pred) *candidate) (*candidate, error) {
+	best := eval(preds)
+	if best.eq == 0 {
+		return best, nil
+	}
+
+	var alts []int
+
+	for i, p := range preds {
+		if len(p.keys) == 1 && p.field == best.ix.Fields[best.eq-1] {
+			alts = append(alts, i)
+		}
+	}
+
+	if len(alts) < 2 {
+		return best, nil
+	}
+
+	bestCount := -1
+
+	for _, i := range alts {
+		reordered := append([]pred{preds[i]}, append(append([]pred{}, preds[:i]...), preds[i+1:]...)...)
+		c := eval(reordered)
+
+		n, err := c.countEntries(ctx, q, c.eq)
+		if err != nil {
+			return nil, err
+		}
+
+		if bestCount < 0 || n < bestCount {
+			best, bestCount = c, n
+		}
+	}
+
+	return best, nil
 }
