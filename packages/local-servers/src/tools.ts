@@ -60,22 +60,27 @@ async function buildTemporal(target: string, log: Log): Promise<void> {
  */
 async function buildFerretDb(target: string, changes: FerretdbChanges, log: Log): Promise<void> {
   log(`[tools] building FerretDB ${FERRETDB_VERSION} (first run only, about a minute)…`);
-  const mod = `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`;
-  const json = await capture('go', ['mod', 'download', '-json', mod]);
-  const dir = (JSON.parse(json) as { Dir?: string }).Dir;
-  if (!dir) throw new Error(`go mod download ${mod} gave no directory`);
   const src = join(TOOLS_DIR, 'src', 'ferretdb');
-  await rm(src, { recursive: true, force: true });
-  await cp(dir, src, { recursive: true });
-  await chmodTree(src);
-  await writeFile(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-  await applyFerretdbChanges(src, changes, log);
+  await prepareFerretDbSource(src, changes, log);
   const tmp = `${target}.partial`;
   const ok = await run('go', ['build', '-v', '-o', tmp, './cmd/ferretdb'], {}, log, src);
   if (!ok) throw new Error('could not build FerretDB');
   await rename(tmp, target);
   await rm(src, { recursive: true, force: true });
   log(`[tools] FerretDB ready: ${target}`);
+}
+
+/** Copies FerretDB's module source to `src` (replacing it) with the project's changes applied. */
+export async function prepareFerretDbSource(src: string, changes: FerretdbChanges, log: Log): Promise<void> {
+  const mod = `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`;
+  const json = await capture('go', ['mod', 'download', '-json', mod]);
+  const dir = (JSON.parse(json) as { Dir?: string }).Dir;
+  if (!dir) throw new Error(`go mod download ${mod} gave no directory`);
+  await rm(src, { recursive: true, force: true });
+  await cp(dir, src, { recursive: true });
+  await chmodTree(src);
+  await writeFile(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  await applyFerretdbChanges(src, changes, log);
 }
 
 async function chmodTree(dir: string): Promise<void> {
