@@ -92,6 +92,11 @@ func tablePlan(meta *metadata.Collection, preds []pred, ids []any) *queryPlan {
 	if ids != nil {
 		conds = append(conds, fmt.Sprintf(`t.%s IN (%s)`, metadata.IDColumn, marks(len(ids))))
 		p.args = append(p.args, ids...)
+
+		// At most one row per id comes back, and FerretDB checks each against the whole filter:
+		// checking conditions on the stored JSON as well parsed every row again per condition
+		// (json_each), which cost more than it saved (a purge's delete by 500 ids, 3x).
+		preds = nil
 	}
 
 	for _, pr := range preds {
