@@ -27,6 +27,9 @@ export interface EventDoc {
   tokens: string[];
 }
 
+/** An event as the export reads it: without the fields only the store uses. */
+export type ExportedEventDoc = Omit<EventDoc, 'tokens' | 'idem'>;
+
 export interface OrganizationDoc {
   _id: string;
   name: string;

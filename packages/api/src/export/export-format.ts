@@ -1,4 +1,4 @@
-import type { EventDoc } from '@audit/store';
+import type { EventDoc, ExportedEventDoc } from '@audit/store';
 import { stringify, type Options } from 'csv-stringify/sync';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
@@ -35,7 +35,7 @@ export function csvHeader(): string {
   return stringify([[...COLUMNS]], CSV);
 }
 
-export function csvLine(doc: EventDoc, workspaceName: string): string {
+export function csvLine(doc: ExportedEventDoc, workspaceName: string): string {
   const cells: Cell[] = [
     doc._id, doc.recordedAt.toISOString(), doc.occurredAt.toISOString(), doc.workspaceId, workspaceName, doc.seq, doc.category, doc.action,
     doc.actor.type, doc.actor.id, doc.actor.name, doc.actor.email, doc.target?.type, doc.target?.id, doc.target?.name,
@@ -47,7 +47,8 @@ export function csvLine(doc: EventDoc, workspaceName: string): string {
 }
 
 /** One event per line, in the API's shape, so a line parses to what `events.get` returns. */
-export function ndjsonLine(doc: EventDoc, workspaceName: string): string {
+export function ndjsonLine(doc: ExportedEventDoc & Partial<Pick<EventDoc, 'idem' | 'tokens'>>, workspaceName: string): string {
+  // The store's export read leaves these out; a whole stored event drops them here.
   const { _id, idem: _idem, tokens: _tokens, occurredAt, recordedAt, ...rest } = doc;
   return `${JSON.stringify({ id: _id, ...rest, workspaceName, occurredAt: occurredAt.toISOString(), recordedAt: recordedAt.toISOString(), hash: rest.hash ?? null })}\n`;
 }
