@@ -39,8 +39,7 @@ async function anotherKey(url: string, workspaceId: string): Promise<string> {
 }
 
 async function measure(b: Bench, name: string, env: Record<string, string>, o: IsolationOptions) {
-  // A database of its own: FerretDB scans the whole collection for a list, so events of other
-  // runs would make every call slower and A's limit unreachable.
+  // A database of its own: no other run's events or rate-limit windows meet this one's.
   const api = await b.api(name, env);
   const run = randomBytes(4).toString('hex');
   const [a, bTenant] = [await createTenantOverHttp(api.url), await createTenantOverHttp(api.url)];

@@ -6,7 +6,7 @@ import { exportRoutes } from './export/export-route.ts';
 import { integrityRoutes } from './integrity/integrity-routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { httpObservability } from './observability/http-observability.ts';
-import { rateLimitHeaders } from './rate-limit/rate-limit-middleware.ts';
+import { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { restRoutes } from './rest/rest-routes.ts';
 import { appRouter } from './router.ts';
 import { createContextFromRequest } from './trpc/context.ts';
@@ -18,7 +18,9 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(httpObservability(deps, Object.keys(appRouter._def.procedures)));
+  // One limiter per app: its memory of full windows is what lets a refusal skip the database.
+  const limiter = new RateLimiter(deps);
+  app.use(httpObservability(deps, Object.keys(appRouter._def.procedures), limiter));
   app.use(healthRoutes(deps));
   app.use(
     '/trpc',
@@ -26,7 +28,6 @@ export function createApp(deps: ApiDeps): Express {
       router: appRouter,
       maxBodySize: MAX_BODY_BYTES,
       createContext: ({ req }) => createContextFromRequest(deps, req),
-      responseMeta: rateLimitHeaders,
       onError: ({ error, path, ctx }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') (ctx?.log ?? deps.log).error({ path, error: error.message, cause: String(error.cause) }, 'procedure failed');
       },
@@ -34,8 +35,8 @@ export function createApp(deps: ApiDeps): Express {
   );
   app.use(restRoutes(deps, MAX_BODY_BYTES));
   // Before the events export, whose `/export` must not see `/export/checkpoints`.
-  app.use(integrityRoutes(deps));
-  app.use(exportRoutes(deps));
+  app.use(integrityRoutes(deps, limiter));
+  app.use(exportRoutes(deps, limiter));
   app.use(viewerRoutes());
   return app;
 }

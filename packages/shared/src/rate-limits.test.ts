@@ -32,5 +32,7 @@ describe('rate limits', () => {
 
   it('classes procedures', () => {
     expect(['events.record', 'events.recordBatch', 'events.list', 'events.get', 'webhooks.create'].map(rateLimitClassOf)).toEqual(['record', 'record', 'search', 'other', 'other']);
+    // Any path a request may carry, known or not, is a class: none is read off an object's prototype.
+    expect(['', 'nope', '__proto__', 'toString', 'constructor', 'hasOwnProperty'].map(rateLimitClassOf)).toEqual(Array(6).fill('other'));
   });
 });

@@ -15,15 +15,16 @@ export const RATE_LIMIT_LABELS: Record<RateLimitClass, string> = {
   other: 'reads and management (events.get, webhooks.*, retention.status)',
 };
 
-/** Procedures of the first three classes; every other key-authenticated procedure is `other`. */
-const CLASS_OF_PROCEDURE: Record<string, RateLimitClass> = {
-  'events.record': 'record',
-  'events.recordBatch': 'record',
-  'events.list': 'search',
-};
+/** Procedures of the first two classes (export is a route of its own, not a procedure). */
+const CLASS_OF_PROCEDURE: ReadonlyMap<string, RateLimitClass> = new Map([
+  ['events.record', 'record'],
+  ['events.recordBatch', 'record'],
+  ['events.list', 'search'],
+]);
 
+/** The class a call of this procedure path is counted in: any other path, known or not, is `other`. */
 export function rateLimitClassOf(procedurePath: string): RateLimitClass {
-  return CLASS_OF_PROCEDURE[procedurePath] ?? 'other';
+  return CLASS_OF_PROCEDURE.get(procedurePath) ?? 'other';
 }
 
 export interface RateLimit {
@@ -95,29 +96,16 @@ export const RateLimitConfigFields = {
   RATE_LIMIT_OTHER_PER_KEY: rateLimitSetting(RATE_LIMIT_DEFAULTS.RATE_LIMIT_OTHER_PER_KEY),
   RATE_LIMIT_OTHER_PER_WORKSPACE: rateLimitSetting(RATE_LIMIT_DEFAULTS.RATE_LIMIT_OTHER_PER_WORKSPACE),
   /**
-   * Expensive reads (searches, exports: collection scans on FerretDB) one workspace (an
-   * organization key's: organization) may have in flight in one API process; 0 turns the cap off.
-   * The windows above bound how many start per second; this bounds how many run at once.
+   * Exports (`/export`) one workspace (an organization key's: organization) may have streaming at
+   * once in one API process; 0 turns the cap off. The export window bounds how many start per
+   * minute; this bounds how many run together (measured: docs/decisions/0003-rate-limits-for-cheap-reads.md).
    */
-  RATE_LIMIT_CONCURRENT_READS: z.coerce
+  RATE_LIMIT_CONCURRENT_EXPORTS: z.coerce
     .number()
     .int({ message: 'must be a whole number' })
     .min(0, { message: 'must be at least 0 (0 turns the cap off)' })
     .max(1000, { message: 'must be at most 1000' })
     .default(2),
-  /**
-   * Milliseconds of expensive-read time (the reads the cap above covers, measured from slot to
-   * answer) one workspace (an organization key's: organization) may spend per second in one API
-   * process, refilled continuously; over it, the next such read is refused until it has refilled.
-   * 1000 lets a tenant keep one such read running at all times (measured: bench/rate-limit-cost.ts,
-   * README Performance). 0 turns the budget off. Request counts cannot tell a 2 ms search from a 300 ms scan.
-   */
-  RATE_LIMIT_SEARCH_MS_PER_SECOND: z.coerce
-    .number()
-    .int({ message: 'must be a whole number of milliseconds' })
-    .min(0, { message: 'must be at least 0 (0 turns the budget off)' })
-    .max(1_000_000, { message: 'must be at most 1000000' })
-    .default(1000),
 };
 
 type RateLimitConfig = { [K in keyof typeof RATE_LIMIT_DEFAULTS]: RateLimit };

@@ -13,9 +13,8 @@ import { CONTENT_TYPES, EXPORT_FORMATS } from './export-format.ts';
 import { exportChunks } from './export-stream.ts';
 import { isDatabaseUnavailable } from '@audit/store';
 import { databaseUnavailable } from '../errors.ts';
-import { enforceRateLimit, retryAfterOf } from '../rate-limit/rate-limiter.ts';
-import { holdReadSlot } from '../rate-limit/read-slots.ts';
 import type { Release } from '../rate-limit/concurrency-cap.ts';
+import { markRefusal, type RateLimiter } from '../rate-limit/rate-limiter.ts';
 
 const list = (v: unknown) => (typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v);
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -38,20 +37,20 @@ const ExportParams = z.strictObject({
  * form with `key` (what the viewer's button does, so the browser streams the file to disk and the
  * key stays out of URLs and logs). Same auth, scope and filters as `events.list`.
  */
-export function exportRoutes(deps: ApiDeps): Router {
+export function exportRoutes(deps: ApiDeps, limiter: RateLimiter): Router {
   const r = express.Router();
-  r.get('/export', (req, res) => exportEvents(deps, req, res, req.query, req.headers.authorization));
+  r.get('/export', (req, res) => exportEvents(deps, limiter, req, res, req.query, req.headers.authorization));
   r.post('/export', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    return exportEvents(deps, req, res, body, typeof body.key === 'string' ? `Bearer ${body.key}` : undefined);
+    return exportEvents(deps, limiter, req, res, body, typeof body.key === 'string' ? `Bearer ${body.key}` : undefined);
   });
   return r;
 }
 
-async function exportEvents(deps: ApiDeps, req: Request, res: Response, raw: unknown, authorization: string | undefined): Promise<void> {
+async function exportEvents(deps: ApiDeps, limiter: RateLimiter, req: Request, res: Response, raw: unknown, authorization: string | undefined): Promise<void> {
   let search;
   let format;
-  // An export scans as a search does, for longer: it holds a read slot until its stream ends.
+  // An export streams for as long as its log takes: it holds one of its tenant's export slots until its stream ends.
   let release: Release = () => {};
   try {
     const parsed = ExportParams.safeParse(raw);
@@ -59,16 +58,15 @@ async function exportEvents(deps: ApiDeps, req: Request, res: Response, raw: unk
     const { format: f, key: _key, ...input } = parsed.data;
     const principal = await authenticate(deps.store, deps.config.ADMIN_TOKEN, authorization);
     if (!principal || principal.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
-    await enforceRateLimit(deps, 'export', principal);
-    release = await holdReadSlot(deps, 'export', principal);
+    await limiter.enforce('export', principal);
+    release = limiter.holdExportSlot(principal);
     search = await prepareSearch(deps, principal, input);
     format = f;
   } catch (err) {
     release();
     const error = err instanceof TRPCError ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err) : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'export failed', cause: err });
     if (error.code === 'INTERNAL_SERVER_ERROR') (req.log ?? deps.log).error({ error: String(err) }, 'export failed');
-    const retryAfter = retryAfterOf(error);
-    if (retryAfter !== null) res.set('retry-after', String(retryAfter));
+    markRefusal(res, error);
     res.status(getHTTPStatusCodeFromError(error)).json({ error: { code: error.code, message: error.message } });
     return;
   }

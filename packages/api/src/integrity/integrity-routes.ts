@@ -6,7 +6,7 @@ import { authenticate } from '../auth/authenticate.ts';
 import { assertEntitled, findWorkspaceForKey } from '../auth/workspace-access.ts';
 import type { ApiDeps } from '../deps.ts';
 import { databaseUnavailable, forbidden } from '../errors.ts';
-import { enforceRateLimit, retryAfterOf } from '../rate-limit/rate-limiter.ts';
+import { markRefusal, type RateLimiter } from '../rate-limit/rate-limiter.ts';
 
 export const KEYS_PATH = '/.well-known/audit-log-keys.json';
 
@@ -31,7 +31,7 @@ export function publishedKeys(docs: SigningKeyDoc[]) {
  * with its leaves, in number order, then the purge records), what `npm run verify` reads online
  * and what a customer archives for offline checks. Same auth, scope and plan as `checkpoints.list`.
  */
-export function integrityRoutes(deps: ApiDeps): Router {
+export function integrityRoutes(deps: ApiDeps, limiter: RateLimiter): Router {
   const r = express.Router();
   r.get(KEYS_PATH, async (_req, res) => {
     try {
@@ -41,18 +41,18 @@ export function integrityRoutes(deps: ApiDeps): Router {
       fail(deps, _req, res, err);
     }
   });
-  r.get('/export/checkpoints', (req, res) => exportCheckpoints(deps, req, res));
+  r.get('/export/checkpoints', (req, res) => exportCheckpoints(deps, limiter, req, res));
   return r;
 }
 
-async function exportCheckpoints(deps: ApiDeps, req: Request, res: Response): Promise<void> {
+async function exportCheckpoints(deps: ApiDeps, limiter: RateLimiter, req: Request, res: Response): Promise<void> {
   let workspaceId: string;
   try {
     const asked = typeof req.query.workspaceId === 'string' && req.query.workspaceId !== '' ? req.query.workspaceId : undefined;
     const principal = await authenticate(deps.store, deps.config.ADMIN_TOKEN, req.headers.authorization);
     if (!principal || principal.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
     if (!principal.scopes.includes('events:read')) throw forbidden('this API key lacks the "events:read" scope');
-    await enforceRateLimit(deps, 'export', principal);
+    await limiter.enforce('export', principal);
     const ws = await findWorkspaceForKey(deps.store, principal, asked);
     assertEntitled(ws, 'viewer', 'reading the audit log');
     workspaceId = ws._id;
@@ -80,7 +80,6 @@ async function exportCheckpoints(deps: ApiDeps, req: Request, res: Response): Pr
 function fail(deps: ApiDeps, req: Request, res: Response, err: unknown): void {
   const error = err instanceof TRPCError ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err) : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'request failed', cause: err });
   if (error.code === 'INTERNAL_SERVER_ERROR') (req.log ?? deps.log).error({ error: String(err) }, 'integrity route failed');
-  const retryAfter = retryAfterOf(error);
-  if (retryAfter !== null) res.set('retry-after', String(retryAfter));
+  markRefusal(res, error);
   res.status(getHTTPStatusCodeFromError(error)).json({ error: { code: error.code, message: error.message } });
 }

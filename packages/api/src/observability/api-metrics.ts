@@ -8,8 +8,8 @@ export interface ApiMetrics {
   eventsRecorded(categories: readonly string[]): void;
   /** Events in one `events.record` (1) or `events.recordBatch` call. */
   recordBatch(size: number): void;
-  /** A call refused TOO_MANY_REQUESTS: by a window of its class (per key or workspace), the read cap or the search-time budget. */
-  rateLimited(cls: string, limit: 'key' | 'workspace' | 'concurrent_reads' | 'search_time'): void;
+  /** A call refused TOO_MANY_REQUESTS: by a window of its class (per key or workspace), or the export cap. */
+  rateLimited(cls: string, limit: 'key' | 'workspace' | 'concurrent_exports'): void;
 }
 
 const KNOWN_CATEGORIES = new Set<string>(CATEGORIES);
@@ -42,10 +42,10 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, LIMITS.batchSize],
     registers: [registry],
   });
-  // Bounded labels: four classes and four limits.
+  // Bounded labels: four classes and three limits.
   const limited = new Counter({
     name: 'audit_rate_limited_total',
-    help: 'Calls refused with 429, by rate-limit class and the limit that refused them (key, workspace, concurrent_reads, search_time)',
+    help: 'Calls refused with 429, by rate-limit class and the limit that refused them (key, workspace, concurrent_exports)',
     labelNames: ['class', 'limit'] as const,
     registers: [registry],
   });

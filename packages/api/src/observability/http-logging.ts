@@ -28,10 +28,10 @@ export function httpLogging(log: Logger): RequestHandler {
     customLogLevel: (req, res, err) => {
       if (err || res.statusCode >= 500) return 'error';
       // Refusals are sampled, not dropped: a security product must still show that they happened.
-      // The first refusal of a key in a window (in each API process) comes through the full path
-      // and is logged at info like any request; the repeats the limiter answers from memory
-      // (early-refusal.ts), hundreds a second from a tenant hammering at its limit, go at debug
-      // (LOG_LEVEL=debug shows every one) and are all counted in audit_rate_limited_total.
+      // The refusal that finds a window full (in each API process) is logged at info like any
+      // request; the repeats the limiter answers from memory (rate-limit/http-rate-limit.ts),
+      // hundreds a second from a tenant hammering at its limit, go at debug (LOG_LEVEL=debug shows
+      // every one) and are all counted in audit_rate_limited_total.
       if (isRepeatRefusal(res as Response)) return 'debug';
       return PROBES.has((req.url ?? '').split('?')[0]!) ? 'debug' : 'info';
     },

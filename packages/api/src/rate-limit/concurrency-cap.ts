@@ -2,15 +2,13 @@
 export type Release = () => void;
 
 /**
- * A cap on the expensive reads (collection scans on FerretDB) each tenant has in flight in this
- * process. The fixed-window limit bounds how many a tenant starts per second, not how many run
- * at once: the searches it admits at the start of a window all land together and fill the
- * machine, and a neighbour's search queues behind them. Holding each tenant to a few at a time
- * leaves the rest of the machine to the others. Pure: no database, no clock.
+ * A cap on the exports each tenant has streaming at once in this process. The export window
+ * bounds how many a tenant starts per minute, not how many run at once: an export streams for as
+ * long as its log takes (about 10,000 events a second) and its client reads, so the ten a minute
+ * the window admits may all run together and hold the process. Pure: no database, no clock.
  *
- * A read over the cap is refused, never queued: a wait queue per tenant and a round-robin total
- * were measured (bench/rate-limit-cost.ts, README) and left the neighbour slower, since a waiting
- * search starts the moment a slot frees and the tenant keeps its slots busy.
+ * An export over the cap is refused at once (429, `Retry-After: 1`), not queued: a queue would
+ * hold a connection open for every export waiting.
  */
 export class ConcurrencyCap {
   private readonly inFlight = new Map<string, number>();

@@ -95,20 +95,19 @@ describe('FixedWindowLimiter', () => {
     expect([...ids.keys()]).toEqual([`k:${Math.floor((T0 + 61_000) / 1000)}:0`]);
   });
 
-  it('answers from memory only a window it knows full, until that window ends', async () => {
+  it('tells the refusal that found the window full from the repeats answered from memory', async () => {
     const { store, calls } = memoryStore();
     const limiter = new FixedWindowLimiter(store);
-    expect(limiter.mayKnowFull(T0 + 100)).toBe(false);
     for (let i = 0; i < 10; i++) await limiter.take('k', limit, T0 + 100);
-    expect(limiter.knownRefusal('k', limit, T0 + 200)).toBeNull();
-    expect(await limiter.take('k', limit, T0 + 200)).toEqual({ ok: false, retryAfterMs: 800 });
+    expect(await limiter.take('k', limit, T0 + 200)).toEqual({ ok: false, retryAfterMs: 800, repeat: false });
     const claims = calls.claim;
-    expect(limiter.mayKnowFull(T0 + 300)).toBe(true);
-    expect(limiter.knownRefusal('k', limit, T0 + 300)).toEqual({ ok: false, retryAfterMs: 700 });
-    expect(limiter.knownRefusal('other', limit, T0 + 300)).toBeNull();
+    expect(await limiter.take('k', limit, T0 + 300)).toEqual({ ok: false, retryAfterMs: 700, repeat: true });
     expect(calls.claim).toBe(claims);
-    // The next window is not known full, and then nothing is.
-    expect(limiter.knownRefusal('k', limit, T0 + 1_000)).toBeNull();
-    expect(limiter.mayKnowFull(T0 + 1_000)).toBe(false);
+    // Another process learns it from the mark: its first refusal is not a repeat, its next one is.
+    const other = new FixedWindowLimiter(store);
+    expect(await other.take('k', limit, T0 + 400)).toMatchObject({ ok: false, repeat: false });
+    expect(await other.take('k', limit, T0 + 400)).toMatchObject({ ok: false, repeat: true });
+    // The next window starts afresh.
+    expect(await limiter.take('k', limit, T0 + 1_000)).toEqual({ ok: true });
   });
 });

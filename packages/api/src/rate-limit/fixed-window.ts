@@ -7,7 +7,11 @@ export interface SlotStore {
   sweep(before: Date): Promise<number>;
 }
 
-export type Decision = { ok: true } | { ok: false; retryAfterMs: number };
+/**
+ * A refusal is `repeat` when this process already knew the window full and asked the database
+ * nothing: the request log samples those (see refusal-log.ts).
+ */
+export type Decision = { ok: true } | { ok: false; retryAfterMs: number; repeat: boolean };
 
 interface WindowState {
   window: number;
@@ -34,8 +38,6 @@ const MAX_TRACKED = 50_000;
 export class FixedWindowLimiter {
   private readonly windows = new Map<string, WindowState>();
   private lastSweep = 0;
-  /** The latest end of a window this process has found full: before it, some bucket may be full. */
-  private fullUntil = 0;
 
   constructor(
     private readonly store: SlotStore,
@@ -53,32 +55,11 @@ export class FixedWindowLimiter {
     }
   }
 
-  /**
-   * Whether any bucket's current window may be known full here. False in a process no tenant is
-   * pressing against its limit, so a caller can skip everything else (see early-refusal.ts).
-   */
-  mayKnowFull(now: number): boolean {
-    return now < this.fullUntil;
-  }
-
-  /**
-   * The refusal `take` would answer from memory, without a database call: the bucket's current
-   * window is known full in this process. Null when `take` would have to ask the database.
-   * Counts nothing (a refused call takes no slot in `take` either).
-   */
-  knownRefusal(bucket: string, limit: RateLimit, now: number): Decision | null {
-    const window = Math.floor(now / limit.windowMs);
-    const state = this.windows.get(bucket);
-    if (!state || state.window !== window || !state.full) return null;
-    return { ok: false, retryAfterMs: (window + 1) * limit.windowMs - now };
-  }
-
   private async takeSlot(bucket: string, limit: RateLimit, now: number): Promise<Decision> {
     const window = Math.floor(now / limit.windowMs);
     const end = (window + 1) * limit.windowMs;
-    const refuse: Decision = { ok: false, retryAfterMs: end - now };
     const state = this.stateOf(bucket, window);
-    if (state.full) return refuse;
+    if (state.full) return { ok: false, retryAfterMs: end - now, repeat: true };
     const expiresAt = new Date(end);
     const base = `${bucket}:${window}`;
     let askedForMark = false;
@@ -92,12 +73,13 @@ export class FixedWindowLimiter {
         marked = await this.store.exists(`${base}:full`);
       }
     }
+    // Another call of this process may have found it full meanwhile: this refusal is then a repeat.
+    const repeat = state.full;
     if (!state.full) {
       state.full = true;
-      this.fullUntil = Math.max(this.fullUntil, end);
       if (!marked) await this.store.claim(`${base}:full`, expiresAt);
     }
-    return refuse;
+    return { ok: false, retryAfterMs: end - now, repeat };
   }
 
   private stateOf(bucket: string, window: number): WindowState {

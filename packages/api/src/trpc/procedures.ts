@@ -1,19 +1,27 @@
 import { z } from 'zod';
 import { idSchema } from '@audit/shared';
-import { rateLimit } from '../rate-limit/rate-limit-middleware.ts';
 import { t } from './init.ts';
-import { translateInfrastructureErrors, requireAdmin, requireApiKey, requireEntitlement, resolveWorkspace } from './middlewares.ts';
+import {
+  translateInfrastructureErrors,
+  requireAdmin,
+  requireApiKey,
+  requireEntitlement,
+  resolveRecordingWorkspace,
+  resolveWorkspace,
+} from './middlewares.ts';
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(translateInfrastructureErrors);
 export const adminProcedure = publicProcedure.use(requireAdmin);
-/** Counted against the key's and its workspace's rate limits (see rate-limit/). */
-export const authenticatedProcedure = publicProcedure.use(requireApiKey).use(rateLimit);
+/** Over HTTP, counted against the key's and its workspace's rate limits before it runs (rate-limit/http-rate-limit.ts). */
+export const authenticatedProcedure = publicProcedure.use(requireApiKey);
 
 /** Every input of a workspace-scoped procedure may name the workspace (organization keys must). */
 export const WorkspaceRefSchema = z.object({ workspaceId: idSchema('workspace').optional() });
 
 export const workspaceProcedure = authenticatedProcedure.input(WorkspaceRefSchema).use(resolveWorkspace);
 export const enterpriseProcedure = workspaceProcedure.use(requireEntitlement('viewer', 'reading the audit log'));
+/** Recording events, on every plan: the workspace may be the one this process read seconds ago. */
+export const recordingProcedure = authenticatedProcedure.input(WorkspaceRefSchema).use(resolveRecordingWorkspace);
