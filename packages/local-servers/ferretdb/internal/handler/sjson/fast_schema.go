@@ -10,48 +10,30 @@ import (
 )
 
 // schema decodes a document's "$s" as Unmarshal's strict encoding/json decoding would, for the
-// exact member names Marshal writes ("p", "$k"; "t", "$s", "o", "i"). A member seen twice, any
-// other name (encoding/json would also match "P" or "T"), or binData's subtype makes it report
-// false, and Unmarshal takes over.
+// exact member names Marshal writes ("p", "$k"; "t", "$s", "o", "i", "s"). A member seen twice or
+// any other name (encoding/json would also match "P" or "T") makes it report false, and Unmarshal
+// takes over.
 func (d *fastDecoder) schema() (*schema, bool) {
-	if d.keyword("null") {
-		return nil, false
-	}
-
-	if !d.literal("{") {
+	if d.keyword("null") || !d.literal("{") {
 		return nil, false
 	}
 
 	sch := new(schema)
-	var seenP, seenK bool
-
-	for first := true; !d.literal("}"); first = false {
-		if !first && !d.literal(",") {
-			return nil, false
-		}
-
-		name, ok := d.string()
-		if !ok || !d.literal(":") {
-			return nil, false
-		}
-
-		switch {
-		case name == "p" && !seenP:
-			seenP = true
-			ok = d.properties(sch)
-		case name == "$k" && !seenK:
-			seenK = true
+	ok := d.members(func(name string) bool {
+		switch name {
+		case "p":
+			return d.properties(sch)
+		case "$k":
+			var ok bool
 			sch.Keys, ok = d.keys()
+
+			return ok
 		default:
-			ok = false
+			return false
 		}
+	})
 
-		if !ok {
-			return nil, false
-		}
-	}
-
-	return sch, true
+	return sch, ok
 }
 
 // properties decodes "p", the map of field names to their elements.
@@ -66,29 +48,16 @@ func (d *fastDecoder) properties(sch *schema) bool {
 
 	sch.Properties = map[string]*elem{}
 
-	for first := true; !d.literal("}"); first = false {
-		if !first && !d.literal(",") {
-			return false
-		}
-
+	return d.each("}", func() bool {
 		name, ok := d.schemaString()
-		if !ok || !d.literal(":") {
+		if _, dup := sch.Properties[name]; !ok || dup || !d.literal(":") {
 			return false
 		}
 
-		if _, dup := sch.Properties[name]; dup {
-			return false
-		}
+		sch.Properties[name], ok = d.elem()
 
-		e, ok := d.elem()
-		if !ok {
-			return false
-		}
-
-		sch.Properties[name] = e
-	}
-
-	return true
+		return ok
+	})
 }
 
 // keys decodes "$k", the field names in order.
@@ -102,21 +71,14 @@ func (d *fastDecoder) keys() ([]string, bool) {
 	}
 
 	keys := []string{}
-
-	for first := true; !d.literal("]"); first = false {
-		if !first && !d.literal(",") {
-			return nil, false
-		}
-
+	ok := d.each("]", func() bool {
 		k, ok := d.schemaString()
-		if !ok {
-			return nil, false
-		}
-
 		keys = append(keys, k)
-	}
 
-	return keys, true
+		return ok
+	})
+
+	return keys, ok
 }
 
 // elem decodes one element of a schema; null is a nil element, as encoding/json leaves it.
@@ -130,82 +92,86 @@ func (d *fastDecoder) elem() (*elem, bool) {
 	}
 
 	e := new(elem)
-	var seenT, seenS, seenO, seenI, seenSub bool
-
-	for first := true; !d.literal("}"); first = false {
-		if !first && !d.literal(",") {
-			return nil, false
+	ok := d.members(func(name string) bool {
+		switch name {
+		case "$s", "o", "i", "s":
+			if d.keyword("null") {
+				return true // a nil pointer or list, as encoding/json leaves it
+			}
+		case "t":
+		default:
+			return false
 		}
 
-		name, ok := d.string()
-		if !ok || !d.literal(":") {
-			return nil, false
-		}
+		var ok bool
 
-		switch {
-		case name == "t" && !seenT:
-			seenT = true
+		switch name {
+		case "t":
 			var t string
 			t, ok = d.schemaString()
 			e.Type = elemType(t)
-		case name == "$s" && !seenS:
-			seenS = true
-			if !d.keyword("null") {
-				e.Schema, ok = d.schema()
-			}
-		case name == "o" && !seenO:
-			seenO = true
-			if !d.keyword("null") {
-				var o string
-				o, ok = d.schemaString()
-				e.Options = &o
-			}
-		case name == "i" && !seenI:
-			seenI = true
+		case "$s":
+			e.Schema, ok = d.schema()
+		case "o":
+			var o string
+			o, ok = d.schemaString()
+			e.Options = &o
+		case "i":
 			e.Items, ok = d.items()
-		case name == "s" && !seenSub:
-			seenSub = true
-			if !d.keyword("null") {
-				e.Subtype, ok = d.subtype()
-			}
-		default:
-			ok = false
+		case "s":
+			e.Subtype, ok = d.subtype()
 		}
 
-		if !ok {
-			return nil, false
-		}
-	}
+		return ok
+	})
 
-	return e, true
+	return e, ok
 }
 
 // items decodes "i", an array's element schemas; `[]` is an empty list, not a missing one.
 func (d *fastDecoder) items() ([]*elem, bool) {
-	if d.keyword("null") {
-		return nil, true
-	}
-
 	if !d.literal("[") {
 		return nil, false
 	}
 
 	items := []*elem{}
-
-	for first := true; !d.literal("]"); first = false {
-		if !first && !d.literal(",") {
-			return nil, false
-		}
-
+	ok := d.each("]", func() bool {
 		e, ok := d.elem()
-		if !ok {
-			return nil, false
+		items = append(items, e)
+
+		return ok
+	})
+
+	return items, ok
+}
+
+// members runs one for each member of an object whose "{" the cursor has passed, through its
+// "}", with the member's name; false when one fails, a name comes twice or the syntax is off.
+func (d *fastDecoder) members(one func(name string) bool) bool {
+	seen := map[string]bool{}
+
+	return d.each("}", func() bool {
+		name, ok := d.string()
+		if !ok || seen[name] || !d.literal(":") {
+			return false
 		}
 
-		items = append(items, e)
+		seen[name] = true
+
+		return one(name)
+	})
+}
+
+// each runs one for each element of an array or member of an object whose opening the cursor
+// has passed, through its closing; false when one fails or a separator is missing.
+func (d *fastDecoder) each(closing string, one func() bool) bool {
+	for first := true; !d.literal(closing); first = false {
+		if (!first && !d.literal(",")) || !one() {
+			return false
+		}
 	}
 
-	return items, true
+	return true
 }
 
 // subtype decodes binData's "s" as encoding/json decodes a byte: digits only, at most 255.

@@ -50,6 +50,34 @@ func TestFastUnmarshalDifferential(t *testing.T) {
 
 // checkSameDecoding reports whether the fast path took data, failing the test when its result
 // differs from the original decoding's.
+// Schema spellings encoding/json reads its own way (unknown or differently cased members, nulls,
+// duplicates): the fast path must decline them or agree.
+func TestFastUnmarshalSchemaForms(t *testing.T) {
+	t.Parallel()
+
+	for _, data := range []string{
+		`{"$s":{"p":{"a":{"t":"string","x":null}},"$k":["a"]},"a":"v"}`,
+		`{"$s":{"p":{"a":{"T":"string"}},"$k":["a"]},"a":"v"}`,
+		`{"$s":{"P":{"a":{"t":"string"}},"$k":["a"]},"a":"v"}`,
+		`{"$s":{"p":{"a":{"t":"string"},"a":{"t":"int"}},"$k":["a"]},"a":1}`,
+		`{"$s":{"p":{"a":{"t":"string","t":"int"}},"$k":["a"]},"a":1}`,
+		`{"$s":{"p":{"a":{"t":"array","i":null}},"$k":["a"]},"a":[]}`,
+		`{"$s":{"p":{"a":{"t":"array","i":[]}},"$k":["a"]},"a":[]}`,
+		`{"$s":{"p":{"a":{"t":"object","$s":null}},"$k":["a"]},"a":{}}`,
+		`{"$s":{"p":{"a":{"t":"object","$s":{}}},"$k":["a"]},"a":{}}`,
+		`{"$s":{"p":{"a":{"t":"regex","o":null}},"$k":["a"]},"a":"x"}`,
+		`{"$s":{"p":{"a":{"t":"binData","s":null}},"$k":["a"]},"a":"eA=="}`,
+		`{"$s":{"p":{"a":{"t":"binData","s":300}},"$k":["a"]},"a":"eA=="}`,
+		`{"$s":{"p":{"a":{"t":null}},"$k":["a"]},"a":null}`,
+		`{"$s":{"p":null,"$k":null}}`,
+		`{"$s":{}}`,
+		`{"$s":null}`,
+		`{"$s":{"p":{"a":{"t":"string"}},"$k":["a"]},"a":"v"}`,
+	} {
+		checkSameDecoding(t, []byte(data))
+	}
+}
+
 func checkSameDecoding(t *testing.T, data []byte) bool {
 	t.Helper()
 
