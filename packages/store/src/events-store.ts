@@ -1,8 +1,6 @@
 import type { Collection, Db, Filter, FindCursor } from 'mongodb';
 import type { EventDoc, ExportedEventDoc } from './documents.ts';
 import { workspacesWithOlder } from './expired-probe.ts';
-import { ClaimFinisher } from './stream/claim-finisher.ts';
-import { ClaimQueue } from './stream/claim-queue.ts';
 import { insertClaimed, type StreamLogStore } from './stream/stream-log-store.ts';
 import { findOwned } from './tenant-lookup.ts';
 
@@ -14,12 +12,6 @@ export type NewEvent = Omit<EventDoc, 'seq'>;
  * characters of description) 250 of them stay well under the 16 MiB a document may hold.
  */
 const CLAIM_MAX_EVENTS = 250;
-
-/**
- * How long a claim may hold back the next one of its workspace (see ClaimQueue): far longer than
- * a claim takes on a database that answers.
- */
-const CLAIM_HOLD_MS = 1_000;
 
 /** Ids per purge delete statement: the longest `_id` `$in` FerretDB's tools build answers from the index. */
 const DELETE_IDS_PER_STATEMENT = 1_000;
@@ -40,16 +32,13 @@ export interface ListQuery {
  */
 export class EventsStore {
   readonly col: Collection<EventDoc>;
-  /** One claim per workspace at a time in this process, the writes that finish claims between them. */
-  private readonly queue = new ClaimQueue();
-  private readonly finisher: ClaimFinisher;
+  private readonly claimQueue = new Map<string, Promise<void>>();
 
   constructor(
     db: Db,
     private readonly log: StreamLogStore,
   ) {
     this.col = db.collection<EventDoc>('events');
-    this.finisher = new ClaimFinisher(log, this.queue);
   }
 
   /**
@@ -61,9 +50,6 @@ export class EventsStore {
    * processes commit in. Stored keys are looked up only after the unique index refuses one, not
    * before every insert: FerretDB scans the whole collection for any query but `_id` equality.
    * A refused event leaves its number unused: `seq` can skip, never repeat.
-   *
-   * Two writes come before the answer, the claim and the events; the hint and the commit mark
-   * follow it (see ClaimFinisher).
    */
   async insertForWorkspace(workspaceId: string, events: NewEvent[]): Promise<{ event: EventDoc; created: boolean }[]> {
     if (events.length === 0) return [];
@@ -73,12 +59,11 @@ export class EventsStore {
     const skipped = new Set<number>();
     for (let i = 0; i < unique.length; i += CLAIM_MAX_EVENTS) {
       const part = unique.slice(i, i + CLAIM_MAX_EVENTS);
-      const take = () => this.log.claim(workspaceId, part, new Date());
-      const claim = await this.queue.run(workspaceId, CLAIM_HOLD_MS, take);
-      const unused = await insertClaimed(this.col, claim.events);
-      // Not awaited: the events are stored, and a hint or mark that never lands (a crash, a blip)
-      // only makes readers roll the claim forward after a few seconds, to the same answer.
-      this.finisher.add(claim, unused);
+      const claim = await this.serialized(workspaceId, () => this.log.claim(workspaceId, part, new Date()));
+      const [unused] = await Promise.all([insertClaimed(this.col, claim.events), this.log.advanceHint(claim)]);
+      // Not awaited: the events are stored, and a mark that never lands (a crash, a blip) only
+      // makes readers roll the claim forward after a few seconds, to the same answer.
+      this.log.commit(claim, unused, new Date()).catch(() => undefined);
       claimed.push(...claim.events);
       for (const n of unused) skipped.add(n);
     }
@@ -95,9 +80,18 @@ export class EventsStore {
     });
   }
 
-  /** Resolves once the hints and commit marks of every claim so far are written (tests, shutdown). */
-  settled(): Promise<void> {
-    return this.finisher.idle();
+  /**
+   * One claim per workspace at a time in this process: concurrent ones would only collide with
+   * each other and walk the chain. Other processes are settled by the claim's unique `_id`.
+   */
+  private serialized<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.claimQueue.get(workspaceId) ?? Promise.resolve()).catch(() => undefined).then(fn);
+    const tail = next.then(() => undefined, () => undefined);
+    this.claimQueue.set(workspaceId, tail);
+    void tail.then(() => {
+      if (this.claimQueue.get(workspaceId) === tail) this.claimQueue.delete(workspaceId);
+    });
+    return next;
   }
 
   findForWorkspace(workspaceId: string, id: string): Promise<EventDoc | null> {

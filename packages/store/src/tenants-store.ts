@@ -18,14 +18,8 @@ export class OrganizationsStore {
   }
 }
 
-/** Workspaces `findRecent` keeps; past this many it starts over. */
-const RECENT_MAX_ENTRIES = 10_000;
-
 export class WorkspacesStore {
   readonly col: Collection<WorkspaceDoc>;
-  /** Workspaces as this process last read them, for `findRecent`. */
-  private readonly recent = new Map<string, { doc: WorkspaceDoc; at: number }>();
-
   constructor(db: Db) {
     this.col = db.collection<WorkspaceDoc>('workspaces');
   }
@@ -43,37 +37,14 @@ export class WorkspacesStore {
     return findOwned(this.col, id, { organizationId });
   }
 
-  /**
-   * The workspace as this process read it less than `maxAgeMs` ago, else as it is now. Its
-   * identity (`_id`, `organizationId`) never changes and a workspace is never deleted, so a tenant
-   * check answers the same from it; its plan and destination flag may be that old (changes made
-   * through this store show at once), and its hint fields are not to be read from it. Unknown
-   * workspaces are not kept.
-   */
-  async findRecent(id: string, maxAgeMs: number, nowMs = Date.now()): Promise<WorkspaceDoc | null> {
-    const hit = this.recent.get(id);
-    if (hit && nowMs - hit.at < maxAgeMs && nowMs >= hit.at) return hit.doc;
-    const doc = await this.findById(id);
-    if (!doc) {
-      this.recent.delete(id);
-      return null;
-    }
-    if (this.recent.size >= RECENT_MAX_ENTRIES) this.recent.clear();
-    this.recent.set(id, { doc, at: nowMs });
-    return doc;
-  }
-
   listForOrganization(organizationId: string, plans?: Plan[]): Promise<WorkspaceDoc[]> {
     const filter = plans ? { organizationId, plan: { $in: plans } } : { organizationId };
     return this.col.find(filter).sort({ _id: 1 }).limit(10_000).toArray();
   }
 
   /** Returns the workspace as it was before the change, or null when it does not exist. */
-  async setPlan(id: string, plan: Plan, now: Date): Promise<WorkspaceDoc | null> {
-    const change = { $set: { plan, updatedAt: now } };
-    const before = await this.col.findOneAndUpdate({ _id: id }, change, { returnDocument: 'before' });
-    this.recent.delete(id);
-    return before;
+  setPlan(id: string, plan: Plan, now: Date): Promise<WorkspaceDoc | null> {
+    return this.col.findOneAndUpdate({ _id: id }, { $set: { plan, updatedAt: now } }, { returnDocument: 'before' });
   }
 
   /**
@@ -100,14 +71,12 @@ export class WorkspacesStore {
 
   async setHasEnabledWebhooks(id: string, value: boolean): Promise<void> {
     await this.col.updateOne({ _id: id }, { $set: { hasEnabledWebhooks: value } });
-    this.recent.delete(id);
   }
 
   /** Only while the flag is unknown: a later write by the webhooks store knows better and wins. */
   async learnHasEnabledWebhooks(id: string, value: boolean): Promise<void> {
     const unknown = { _id: id, hasEnabledWebhooks: { $exists: false } };
     await this.col.updateOne(unknown, { $set: { hasEnabledWebhooks: value } });
-    this.recent.delete(id);
   }
 
   /** Keyset walk over every workspace of the given plans, for the retention purge. */

@@ -129,8 +129,6 @@ export async function openTestEnv(env: Record<string, string> = {}, options: Tes
     async close() {
       await Promise.all(workers.map((w) => w.stop()));
       for (const s of servers) s.closeAllConnections();
-      // Hints and commit marks still on their way would otherwise land in the dropped database.
-      await store.events.settled();
       await mongo.db.dropDatabase().catch(() => {});
       await mongo.close();
       await temporal.connection.close().catch(() => {});

@@ -70,8 +70,6 @@ async function main(): Promise<void> {
   await http?.close();
   await clientConnection.close();
   await connection.close();
-  // The hints and commit marks of the last events recorded here land before the connection goes.
-  await store.events.settled();
   await mongo.close();
 }
 

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { Entitlement } from '@audit/shared';
 import { isDatabaseUnavailable, type ApiScope, type WorkspaceDoc } from '@audit/store';
-import { assertEntitled, findWorkspaceForKey, RECORDING_WORKSPACE_MAX_AGE_MS } from '../auth/workspace-access.ts';
+import { assertEntitled, findWorkspaceForKey } from '../auth/workspace-access.ts';
 import { databaseUnavailable, forbidden } from '../errors.ts';
 import { readableIssues, t, validationIssues } from './init.ts';
 
@@ -41,25 +41,13 @@ export function requireScope(scope: ApiScope) {
   });
 }
 
-/** Settles which workspace a call acts on (see findWorkspaceForKey), from a workspace read at most `maxAgeMs` ago. */
-function workspaceResolver(maxAgeMs: number) {
-  return t.middleware(async ({ ctx, input, next }) => {
-    const p = ctx.principal;
-    if (!p || p.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required' });
-    const asked = (input as { workspaceId?: string } | undefined)?.workspaceId;
-    const workspace = await findWorkspaceForKey(ctx.deps.store, p, asked, maxAgeMs);
-    return next({ ctx: { workspace } });
-  });
-}
-
-/** Settles which workspace a call acts on, as it is now. */
-export const resolveWorkspace = workspaceResolver(0);
-
-/**
- * The same for recording, from the workspace as this process read it within the last seconds
- * (see RECORDING_WORKSPACE_MAX_AGE_MS): a record call then makes no read before its writes.
- */
-export const resolveRecordingWorkspace = workspaceResolver(RECORDING_WORKSPACE_MAX_AGE_MS);
+/** Settles which workspace a call acts on (see findWorkspaceForKey). */
+export const resolveWorkspace = t.middleware(async ({ ctx, input, next }) => {
+  const p = ctx.principal;
+  if (!p || p.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required' });
+  const workspace = await findWorkspaceForKey(ctx.deps.store, p, (input as { workspaceId?: string } | undefined)?.workspaceId);
+  return next({ ctx: { workspace } });
+});
 
 export function requireEntitlement(entitlement: Entitlement, feature: string) {
   return t.middleware(({ ctx, next }) => {

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '@audit/shared';
 import { t } from './init.ts';
-import {
-  translateInfrastructureErrors,
-  requireAdmin,
-  requireApiKey,
-  requireEntitlement,
-  resolveRecordingWorkspace,
-  resolveWorkspace,
-} from './middlewares.ts';
+import { translateInfrastructureErrors, requireAdmin, requireApiKey, requireEntitlement, resolveWorkspace } from './middlewares.ts';
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -23,5 +16,3 @@ export const WorkspaceRefSchema = z.object({ workspaceId: idSchema('workspace').
 
 export const workspaceProcedure = authenticatedProcedure.input(WorkspaceRefSchema).use(resolveWorkspace);
 export const enterpriseProcedure = workspaceProcedure.use(requireEntitlement('viewer', 'reading the audit log'));
-/** Recording events, on every plan: the workspace may be the one this process read seconds ago. */
-export const recordingProcedure = authenticatedProcedure.input(WorkspaceRefSchema).use(resolveRecordingWorkspace);

@@ -5,18 +5,14 @@ import type { StreamView } from './webhook-view.ts';
 
 /**
  * A destination's stream as a person reads it: state, how far it got, how far behind it is. All
- * from `_id` reads (the stream, its open batch, the claim at its position, the workspace, the
- * claims past its hint).
+ * from `_id` reads (the stream, its open batch, the claim at its position, the workspace).
  */
 export async function streamViewOf(deps: ApiDeps, ws: WorkspaceDoc, hook: WebhookDoc): Promise<StreamView | null> {
   const stream = await deps.store.streams.find(ws._id, hook._id);
   if (!stream) return null;
   const now = deps.clock();
   const fresh = (await deps.store.workspaces.findById(ws._id)) ?? ws;
-  // The hint trails the latest claims by up to a quarter of a second (see ClaimFinisher): counted
-  // to the chain's end, the backlog holds every event recorded before this call.
-  const end = await deps.store.streamLog.chainEndFrom(ws._id, fresh.eventSeq + 1);
-  const backlog = Math.max(0, end - stream.next.seq);
+  const backlog = Math.max(0, fresh.eventSeq - stream.next.seq + 1);
   const open = stream.open ? await deps.store.deliveries.findForWorkspace(ws._id, stream.open.deliveryId) : null;
   let lagSeconds = 0;
   if (backlog > 0) {

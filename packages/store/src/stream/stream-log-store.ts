@@ -14,8 +14,7 @@ import type { StreamCursor } from './streams-store.ts';
  * the previous one ends, so the chain has no holes, and a unique `_id` is the only arbiter it
  * needs: two writers (two API processes) reaching for the same range cannot both win, on MongoDB
  * or on FerretDB, whose `$inc` is not atomic. Once the events are in `events`, the writer inserts
- * a commit mark naming the numbers that stayed unused (an idempotency key already stored) and
- * moves the workspace's hint past the claim, both after its caller has the answer.
+ * a commit mark naming the numbers that stayed unused (an idempotency key already stored).
  *
  * Readers (the destination streams, and anything else that needs "every event, in order, none
  * skipped") follow the chain and stop at the first claim without a commit mark. A claim left
@@ -61,12 +60,6 @@ export interface CommitDoc {
   /** Numbers of the claim whose event was not stored (its idempotency key was taken). */
   unused: number[];
   committedAt: Date;
-}
-
-/** A claim whose events are stored, with the numbers that stayed unused: what a commit mark says. */
-export interface FinishedClaim {
-  claim: Pick<Claim, '_id' | 'workspaceId' | 'last' | 'claimedAt'>;
-  unused: number[];
 }
 
 /** A claim as readers see it: committed (with its unused numbers), or still open. */
@@ -146,30 +139,12 @@ export class StreamLogStore {
 
   /**
    * Moves the workspace's hint of where the chain ends: only the next writer's first guess (the
-   * chain itself is the truth), so writers move it after their caller has the answer, at most a few
-   * times a second (see ClaimFinisher). Never past a claim that exists: a hint ahead of the chain
-   * would leave a hole in it.
+   * chain itself is the truth), so callers run it beside their event insert.
    */
   async advanceHint(claim: Pick<Claim, 'workspaceId' | 'last' | 'claimedAt'>): Promise<void> {
     // The time rides on the same write: the stream supervisor finds recently active workspaces by it.
     const moved = { eventSeq: claim.last, lastEventAt: claim.claimedAt, eventsIn: minuteOf(claim.claimedAt) };
     await this.workspaces.updateOne({ _id: claim.workspaceId }, { $max: moved });
-  }
-
-  /** The commit marks of claims whose events are stored, in one write. */
-  async commitAll(done: FinishedClaim[], now: Date): Promise<void> {
-    if (done.length === 1) return this.commit(done[0]!.claim, done[0]!.unused, now);
-    const marks = done.map(({ claim, unused }) => {
-      return { _id: claim._id, workspaceId: claim.workspaceId, unused, committedAt: now };
-    });
-    try {
-      await this.commits.insertMany(marks, { ordered: false });
-    } catch (err) {
-      // Marks a reader's roll-forward wrote first are refused; they say the same (see rollForward).
-      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-      const list = Array.isArray(writeErrors) ? (writeErrors as { code: number }[]) : [];
-      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw err;
-    }
   }
 
   async commit(claim: Pick<Claim, '_id' | 'workspaceId'>, unused: number[], now: Date): Promise<void> {
@@ -181,25 +156,10 @@ export class StreamLogStore {
     }
   }
 
-  /**
-   * Whether a claim starts at `first`: the chain's own answer to "is anything recorded from here
-   * on", for a reader that must not rely on the hint (a writer that died before moving it).
-   */
-  async hasClaimAt(workspaceId: string, first: number): Promise<boolean> {
-    return (await this.claims.findOne({ _id: claimId(workspaceId, first) }, { projection: { _id: 1 } })) !== null;
-  }
-
   /** The first number after the last claim: where the next claim goes. */
   async chainEnd(workspaceId: string): Promise<number> {
-    return this.chainEndFrom(workspaceId, await this.startHint(workspaceId, true));
-  }
-
-  /**
-   * The same, walking from `from`, a number a claim starts at (the hint's next, `eventSeq + 1`):
-   * one `_id` read per claim the hint does not cover yet, and one more.
-   */
-  async chainEndFrom(workspaceId: string, from: number): Promise<number> {
-    for (let next = from; ; ) {
+    let next = await this.startHint(workspaceId, true);
+    for (;;) {
       const c = await this.claims.findOne({ _id: claimId(workspaceId, next) }, { projection: { last: 1 } });
       if (!c) return next;
       next = c.last + 1;
@@ -238,14 +198,12 @@ export class StreamLogStore {
 
   /**
    * Finishes a dead writer's claim: inserts its events (those already stored are found by `_id`;
-   * one refused for its idempotency key can never be stored, since that key stays taken), moves
-   * the hint and writes the commit mark. Safe beside a live writer doing the same: both read the
-   * outcome per event from the events collection, which has one answer.
+   * one refused for its idempotency key can never be stored, since that key stays taken) and
+   * writes the commit mark. Safe beside a live writer doing the same: both read the outcome per
+   * event from the events collection, which has one answer.
    */
   async rollForward(claim: Claim, now: Date): Promise<number[]> {
     const unused = await insertClaimed(this.events, claim.events);
-    // A writer that died after its events never moved the hint either: moved here, as it would have.
-    await this.advanceHint(claim);
     await this.commit(claim, unused, now);
     const mark = await this.commits.findOne({ _id: claim._id });
     return mark?.unused ?? unused;

@@ -93,28 +93,6 @@ describe('checkpoints', () => {
     await http.close();
   });
 
-  it('seals events whose writers died before moving the workspace hint', async () => {
-    const t = await suite.env.tenant('enterprise');
-    const { store } = suite.env.deps;
-    await t.caller.events.record(lockCreated(1));
-    expect((await sealNow(suite.env)).checkpoints).toBeGreaterThanOrEqual(1);
-    const late = await t.caller.events.record(lockCreated(2));
-    await store.events.settled();
-    // The writers of every claim since the checkpoint (its own mark, then `late`) stored their
-    // events and died: no commit marks, and the hint still where the checkpoint ended.
-    const nextClaim = (await store.checkpoints.head(t.workspaceId))!.checkpoint.nextClaim;
-    const since = { workspaceId: t.workspaceId, first: { $gte: nextClaim } };
-    const claims = await store.streamLog.claims.find(since).toArray();
-    expect(claims.length).toBeGreaterThanOrEqual(1);
-    await store.streamLog.commits.deleteMany({ _id: { $in: claims.map((c) => c._id) } });
-    await store.streamLog.claims.updateMany(since, { $set: { claimedAt: new Date(Date.now() - 60_000) } });
-    await store.workspaces.col.updateOne({ _id: t.workspaceId }, { $set: { eventSeq: nextClaim - 1 } });
-
-    await sealNow(suite.env);
-    expect((await t.caller.events.proof({ id: late.id })).sealed).toBe(true);
-    expect((await store.workspaces.findById(t.workspaceId))?.eventSeq).toBeGreaterThanOrEqual(late.seq);
-  });
-
   it('refuses a caller recording the service’s own category', async () => {
     const t = await suite.env.tenant('enterprise');
     await expect(t.caller.events.record({ ...lockCreated(), category: 'audit', action: 'checkpoint' })).rejects.toThrow(/category: "audit" is recorded by the service itself/);

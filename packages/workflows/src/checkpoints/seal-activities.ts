@@ -32,10 +32,8 @@ export function createCheckpointActivities(deps: CheckpointDeps) {
   async function sealWorkspace(workspaceId: string, eventSeq: number, result: SealPassResult): Promise<void> {
     const head = await store.checkpoints.head(workspaceId);
     if (head && !head.announced) await announceCheckpoint(deps, stripCheckpointDoc(head.checkpoint), head.checkpoint.nextClaim);
-    // Nothing claimed since the last checkpoint: skip without walking the log. The hint moves
-    // after a writer's answer, so one that died in between leaves it behind: the chain has the say.
-    const next = head?.checkpoint.nextClaim;
-    if (next !== undefined && eventSeq < next && !(await store.streamLog.hasClaimAt(workspaceId, next))) return;
+    // Nothing claimed since the last checkpoint: skip without walking the log.
+    if (head && eventSeq < head.checkpoint.nextClaim) return;
     for (let i = 0; i < MAX_PER_WORKSPACE; i++) {
       const out = await sealNext(deps, workspaceId);
       if (!out.sealed) return;

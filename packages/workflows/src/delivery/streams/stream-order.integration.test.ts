@@ -90,6 +90,8 @@ describe('stream order and completeness', () => {
     const { events: old } = await t.caller.events.recordBatch({ events: [lockCreated(1), lockCreated(2), lockCreated(3)] });
     await new Promise((r) => setTimeout(r, 50));
     const mid = new Date().toISOString();
+    // Recorded in a later millisecond than `mid`: a record call can take less than one.
+    await new Promise((r) => setTimeout(r, 5));
     const { events: recent } = await t.caller.events.recordBatch({ events: [lockCreated(4), lockCreated(5)] });
     const rx = await receiver();
     const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'], startFrom: mid });
