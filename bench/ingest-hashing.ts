@@ -47,7 +47,7 @@ try {
     (['hashed', 'unhashed'] as const).map(async (name) => {
       const { db } = await b.raw(`ingest_${name}`);
       const store = createStore(db);
-      const events = name === 'hashed' ? store.events : new EventsStore(db, new UnhashedLog(db));
+      const events = name === 'hashed' ? store.events : new EventsStore(db, new UnhashedLog(db, store.streamHeads));
       const tenants = await Promise.all(Array.from({ length: WORKSPACES }, (_, i) => tenantIn(store, i)));
       return { name, events, tenants, ms: 0, offset: 0 };
     }),

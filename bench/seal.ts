@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { newId, searchTokens } from '@audit/shared';
 import { generateSigningKeyValue, parseSigningKey } from '@audit/shared/integrity/signing';
-import { createStore, StreamLogStore, type NewEvent } from '@audit/store';
+import { createStore, StreamHeadsStore, StreamLogStore, type NewEvent } from '@audit/store';
 import { sealNext } from '@audit/workflows';
 import { sampleEvent } from './bench-events.ts';
 import { arg, fmt, header, openBench, table } from './harness.ts';
@@ -37,7 +37,7 @@ try {
   await new Promise((r) => setTimeout(r, 1_000));
 
   // The floor: a fresh reader (no cached claims) walking the whole log.
-  const reader = new StreamLogStore(db);
+  const reader = new StreamLogStore(db, new StreamHeadsStore(db));
   let t0 = performance.now();
   let read = 0;
   for (let pos = 1; ; ) {

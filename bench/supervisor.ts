@@ -43,7 +43,7 @@ async function fullWalk(store: Store, waker: StreamWaker, behindAfterMs: number)
       }
       const ws = await store.workspaces.findById(hook.workspaceId);
       const entitled = !!ws && hasEntitlement(ws.plan, 'webhooks');
-      const behind = !!stream && !!ws && entitled && ws.eventSeq >= stream.next.seq && (stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > behindAfterMs);
+      const behind = !!stream && !!ws && entitled && (await store.streamHeads.lastSeqs([ws])).get(ws._id)! >= stream.next.seq && (stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > behindAfterMs);
       try {
         await waker.ensure({ workspaceId: hook.workspaceId, webhookId: hook._id }, behind ? 'wake' : null);
         if (behind) out.woken++;

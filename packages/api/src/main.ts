@@ -9,7 +9,8 @@ import { createTemporal } from './temporal-client.ts';
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const log = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, service: 'api' });
-  const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);
+  const onHeadWriteError = (err: unknown) => log.warn({ error: String(err) }, 'a stream head write failed');
+  const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB, undefined, { onHeadWriteError });
   const temporal = createTemporal(config);
   const metrics = createApiMetrics(createMetricsRegistry());
   const deps: ApiDeps = { config, store, temporal, clock: () => new Date(), log, metrics };
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'api stopping');
     server.close(async () => {
       await temporal.connection.close().catch(() => {});
+      await store.streamHeads.flush();
       await mongo.close();
       process.exit(0);
     });

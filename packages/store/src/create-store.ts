@@ -7,6 +7,7 @@ import { PurgeRecordsStore } from './integrity/purge-records-store.ts';
 import { SigningKeysStore } from './integrity/signing-keys-store.ts';
 import { RateLimitStore } from './rate-limit-store.ts';
 import { RetentionRunsStore } from './retention-runs-store.ts';
+import { StreamHeadsStore } from './stream/stream-heads-store.ts';
 import { StreamLogStore } from './stream/stream-log-store.ts';
 import { StreamsStore } from './stream/streams-store.ts';
 import { SupervisorStateStore } from './stream/supervisor-state-store.ts';
@@ -23,6 +24,8 @@ export interface Store {
   webhooks: WebhooksStore;
   deliveries: DeliveriesStore;
   streamLog: StreamLogStore;
+  /** Where each workspace's stream log ends (also `streamLog.heads`). */
+  streamHeads: StreamHeadsStore;
   streams: StreamsStore;
   supervisor: SupervisorStateStore;
   rateLimits: RateLimitStore;
@@ -31,9 +34,15 @@ export interface Store {
   signingKeys: SigningKeysStore;
 }
 
+export interface StoreOptions {
+  /** A head write that failed after its caller was answered (it only makes a hint older). */
+  onHeadWriteError?: (err: unknown) => void;
+}
+
 /** Every collection's store over one database; events share the stream log, which they append to. */
-export function createStore(db: Db): Store {
-  const streamLog = new StreamLogStore(db);
+export function createStore(db: Db, options: StoreOptions = {}): Store {
+  const streamHeads = new StreamHeadsStore(db, options.onHeadWriteError);
+  const streamLog = new StreamLogStore(db, streamHeads);
   const workspaces = new WorkspacesStore(db);
   return {
     db,
@@ -45,6 +54,7 @@ export function createStore(db: Db): Store {
     webhooks: new WebhooksStore(db, workspaces),
     deliveries: new DeliveriesStore(db),
     streamLog,
+    streamHeads,
     streams: new StreamsStore(db),
     supervisor: new SupervisorStateStore(db),
     rateLimits: new RateLimitStore(db),

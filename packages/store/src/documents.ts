@@ -41,11 +41,11 @@ export interface WorkspaceDoc {
   organizationId: string;
   name: string;
   plan: Plan;
-  /** Last `seq` handed out; incremented before events are inserted. */
-  eventSeq: number;
-  /** When events were last claimed (moved with `eventSeq`), and its minute; absent until the first. */
-  lastEventAt?: Date;
-  eventsIn?: string;
+  /**
+   * The last `seq` claimed, on workspaces stored before the stream log's end moved to its own
+   * document (`stream_heads`, see StreamHeadsStore); read only until the workspace's next claim.
+   */
+  eventSeq?: number;
   /**
    * Whether any of its destinations is enabled, kept by the webhooks store so that a record call
    * in a workspace without one looks nothing up. Absent (unknown) on workspaces stored before it.

@@ -60,10 +60,12 @@ export class EventsStore {
     for (let i = 0; i < unique.length; i += CLAIM_MAX_EVENTS) {
       const part = unique.slice(i, i + CLAIM_MAX_EVENTS);
       const claim = await this.serialized(workspaceId, () => this.log.claim(workspaceId, part, new Date()));
-      const [unused] = await Promise.all([insertClaimed(this.col, claim.events), this.log.advanceHint(claim)]);
-      // Not awaited: the events are stored, and a mark that never lands (a crash, a blip) only
-      // makes readers roll the claim forward after a few seconds, to the same answer.
+      const unused = await insertClaimed(this.col, claim.events);
+      // Neither awaited: the events are stored. A mark that never lands (a crash, a blip) only
+      // makes readers roll the claim forward after a few seconds, to the same answer; the head
+      // is a hint that follows the chain (see StreamHeadsStore).
       this.log.commit(claim, unused, new Date()).catch(() => undefined);
+      this.log.advanceHint(claim);
       claimed.push(...claim.events);
       for (const n of unused) skipped.add(n);
     }

@@ -13,6 +13,7 @@ export * from './retention-runs-store.ts';
 export * from './tenants-store.ts';
 export * from './webhooks-store.ts';
 export * from './deliveries-store.ts';
+export * from './stream/stream-heads-store.ts';
 export * from './stream/stream-log-store.ts';
 export * from './stream/streams-store.ts';
 export * from './stream/supervisor-state-store.ts';

@@ -27,6 +27,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { organizationId: 1, _id: 1 }, name: 'organization_workspaces' },
     // The retention purge walks workspaces plan by plan.
     { key: { plan: 1, _id: 1 }, name: 'plan_workspaces' },
+  ],
+  stream_heads: [
     // The stream supervisor's pass: workspaces that recorded events since its last pass, by the
     // minutes of its window (a string `$in`, which FerretDB also serves from the index).
     { key: { eventsIn: 1, lastEventAt: 1, _id: 1 }, name: 'events_minute' },
@@ -79,6 +81,12 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   rate_limit_slots: [{ key: { expiresAt: 1 }, name: 'expires' }],
 };
 
+/** Indexes earlier versions made that nothing queries any more: dropped at start, if present. */
+const OBSOLETE: Record<string, string[]> = {
+  // Heads moved to `stream_heads` (see StreamHeadsStore).
+  workspaces: ['events_minute'],
+};
+
 export async function ensureIndexes(db: Db, extra: Record<string, IndexDescription[]> = {}): Promise<void> {
   const all: Record<string, IndexDescription[]> = { ...INDEXES };
   for (const [name, specs] of Object.entries(extra)) all[name] = [...(all[name] ?? []), ...specs];
@@ -86,5 +94,9 @@ export async function ensureIndexes(db: Db, extra: Record<string, IndexDescripti
     // One index per command: FerretDB 1.24 panics on a multi-index createIndexes whose indexes
     // already exist (every start after the first).
     for (const spec of specs) await db.collection(collection).createIndexes([spec]);
+  }
+  for (const [collection, names] of Object.entries(OBSOLETE)) {
+    const present = new Set((await db.collection(collection).listIndexes().toArray()).map((ix) => ix.name as string));
+    for (const name of names) if (present.has(name)) await db.collection(collection).dropIndex(name);
   }
 }

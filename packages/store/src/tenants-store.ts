@@ -18,8 +18,12 @@ export class OrganizationsStore {
   }
 }
 
+/** Workspaces `findRecent` keeps per process; past it the oldest read goes first. */
+const RECENT_MAX = 10_000;
+
 export class WorkspacesStore {
   readonly col: Collection<WorkspaceDoc>;
+  private readonly recent = new Map<string, { doc: WorkspaceDoc; at: number }>();
   constructor(db: Db) {
     this.col = db.collection<WorkspaceDoc>('workspaces');
   }
@@ -30,6 +34,24 @@ export class WorkspacesStore {
 
   findById(id: string): Promise<WorkspaceDoc | null> {
     return this.col.findOne({ _id: id });
+  }
+
+  /**
+   * The workspace as read at most `maxAgeMs` ago by this process (changes made through this
+   * store are seen at once; another process's after `maxAgeMs`). For the record path, which reads
+   * only what never changes (the organization) and hints (the plan and destination flag decide
+   * whether to wake streams, which the stream supervisor does anyway): a read fewer per call.
+   */
+  async findRecent(id: string, maxAgeMs: number, now = Date.now()): Promise<WorkspaceDoc | null> {
+    const known = this.recent.get(id);
+    if (known && now - known.at <= maxAgeMs) return known.doc;
+    const doc = await this.findById(id);
+    this.recent.delete(id);
+    if (doc) {
+      if (this.recent.size >= RECENT_MAX) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(id, { doc, at: now });
+    }
+    return doc;
   }
 
   /** A workspace only if it belongs to the organization: the tenant check for organization keys. */
@@ -44,6 +66,7 @@ export class WorkspacesStore {
 
   /** Returns the workspace as it was before the change, or null when it does not exist. */
   setPlan(id: string, plan: Plan, now: Date): Promise<WorkspaceDoc | null> {
+    this.recent.delete(id);
     return this.col.findOneAndUpdate({ _id: id }, { $set: { plan, updatedAt: now } }, { returnDocument: 'before' });
   }
 
@@ -56,25 +79,14 @@ export class WorkspacesStore {
     return new Map(docs.filter((d) => d !== null).map((d) => [d._id, d]));
   }
 
-  /**
-   * Workspaces whose events were last claimed at or after `since`, found by the minutes of the
-   * window (from `since`'s on), keyset on (`lastEventAt`, `_id`): the stream supervisor's look at
-   * streams that may have slept through a wake-up.
-   */
-  pageWithEventsSince(minutes: string[], since: Date, after: { at: Date; id: string } | null, limit: number) {
-    const time = after
-      ? { $or: [{ lastEventAt: { $gt: after.at } }, { lastEventAt: after.at, _id: { $gt: after.id } }] }
-      : { lastEventAt: { $gte: since } };
-    const found = this.col.find({ eventsIn: { $in: minutes }, ...time });
-    return found.sort({ lastEventAt: 1, _id: 1 }).limit(limit).toArray();
-  }
-
   async setHasEnabledWebhooks(id: string, value: boolean): Promise<void> {
+    this.recent.delete(id);
     await this.col.updateOne({ _id: id }, { $set: { hasEnabledWebhooks: value } });
   }
 
   /** Only while the flag is unknown: a later write by the webhooks store knows better and wins. */
   async learnHasEnabledWebhooks(id: string, value: boolean): Promise<void> {
+    this.recent.delete(id);
     const unknown = { _id: id, hasEnabledWebhooks: { $exists: false } };
     await this.col.updateOne(unknown, { $set: { hasEnabledWebhooks: value } });
   }

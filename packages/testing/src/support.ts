@@ -129,6 +129,7 @@ export async function openTestEnv(env: Record<string, string> = {}, options: Tes
     async close() {
       await Promise.all(workers.map((w) => w.stop()));
       for (const s of servers) s.closeAllConnections();
+      await store.streamHeads.flush();
       await mongo.db.dropDatabase().catch(() => {});
       await mongo.close();
       await temporal.connection.close().catch(() => {});

@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(log) });
   const registry = createMetricsRegistry();
   const metrics = createWorkerMetrics(registry);
-  const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);
+  const onHeadWriteError = (err: unknown) => log.warn({ error: String(err) }, 'a stream head write failed');
+  const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB, undefined, { onHeadWriteError });
   // Published from the start (not only at the first sealing pass), so a verifier can pin it at once.
   await store.signingKeys.register(signingKey.keyId, signingKey.publicKey, new Date());
   // Up before Temporal is reached, so /healthz answers and /readyz says what is missing.
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   await http?.close();
   await clientConnection.close();
   await connection.close();
+  await store.streamHeads.flush();
   await mongo.close();
 }
 

@@ -14,7 +14,7 @@ export async function createWorkspace(deps: ApiDeps, input: { organizationId: st
   const org = await deps.store.organizations.findById(input.organizationId);
   if (!org) throw notFound('organization', input.organizationId);
   const now = deps.clock();
-  const ws: WorkspaceDoc = { _id: newId('workspace'), organizationId: org._id, name: input.name, plan: input.plan, eventSeq: 0, hasEnabledWebhooks: false, createdAt: now, updatedAt: now };
+  const ws: WorkspaceDoc = { _id: newId('workspace'), organizationId: org._id, name: input.name, plan: input.plan, hasEnabledWebhooks: false, createdAt: now, updatedAt: now };
   await deps.store.workspaces.insert(ws);
   await recordSystemEvent(deps, ws, {
     category: 'workspace',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkCatalogue, idSchema, LIMITS, RecordEventFields, type RecordEventInput } from '@audit/shared';
 import { requireScope } from '../trpc/middlewares.ts';
-import { authenticatedProcedure, enterpriseProcedure, router, workspaceProcedure } from '../trpc/procedures.ts';
+import { authenticatedProcedure, enterpriseProcedure, recordingProcedure, router } from '../trpc/procedures.ts';
 import { getEvent, listEvents, recordEvents } from './events-service.ts';
 import { ListInputSchema } from './search-input.ts';
 import { prepareSearch } from './search-query.ts';
@@ -20,7 +20,7 @@ const BatchInput = z.strictObject({
     .max(LIMITS.batchSize, { message: `must hold at most ${LIMITS.batchSize} events` }),
 });
 
-const writer = workspaceProcedure.use(requireScope('events:write'));
+const writer = recordingProcedure.use(requireScope('events:write'));
 
 /** The request's id goes into an event whose caller sent none, so a stored event leads to its request's log line. */
 function withRequestId<E extends RecordEventInput>(event: E, requestId: string): E {

@@ -42,12 +42,24 @@ export function requireScope(scope: ApiScope) {
 }
 
 /** Settles which workspace a call acts on (see findWorkspaceForKey). */
-export const resolveWorkspace = t.middleware(async ({ ctx, input, next }) => {
-  const p = ctx.principal;
-  if (!p || p.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required' });
-  const workspace = await findWorkspaceForKey(ctx.deps.store, p, (input as { workspaceId?: string } | undefined)?.workspaceId);
-  return next({ ctx: { workspace } });
-});
+function resolveWorkspaceRead(maxAgeMs: number) {
+  return t.middleware(async ({ ctx, input, next }) => {
+    const p = ctx.principal;
+    if (!p || p.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required' });
+    const asked = (input as { workspaceId?: string } | undefined)?.workspaceId;
+    const workspace = await findWorkspaceForKey(ctx.deps.store, p, asked, maxAgeMs);
+    return next({ ctx: { workspace } });
+  });
+}
+
+export const resolveWorkspace = resolveWorkspaceRead(0);
+
+/**
+ * How stale the workspace a record call reads may be. Recording uses its organization (which never
+ * changes) and, to wake streams, its plan and destination flag, hints the stream supervisor backs.
+ */
+export const RECORD_WORKSPACE_MAX_AGE_MS = 1_000;
+export const resolveWorkspaceForRecording = resolveWorkspaceRead(RECORD_WORKSPACE_MAX_AGE_MS);
 
 export function requireEntitlement(entitlement: Entitlement, feature: string) {
   return t.middleware(({ ctx, next }) => {

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { idSchema } from '@audit/shared';
 import { t } from './init.ts';
-import { translateInfrastructureErrors, requireAdmin, requireApiKey, requireEntitlement, resolveWorkspace } from './middlewares.ts';
+import {
+  translateInfrastructureErrors,
+  requireAdmin,
+  requireApiKey,
+  requireEntitlement,
+  resolveWorkspace,
+  resolveWorkspaceForRecording,
+} from './middlewares.ts';
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -15,4 +22,6 @@ export const authenticatedProcedure = publicProcedure.use(requireApiKey);
 export const WorkspaceRefSchema = z.object({ workspaceId: idSchema('workspace').optional() });
 
 export const workspaceProcedure = authenticatedProcedure.input(WorkspaceRefSchema).use(resolveWorkspace);
+/** Recording: the workspace as read within the last second (see RECORD_WORKSPACE_MAX_AGE_MS). */
+export const recordingProcedure = authenticatedProcedure.input(WorkspaceRefSchema).use(resolveWorkspaceForRecording);
 export const enterpriseProcedure = workspaceProcedure.use(requireEntitlement('viewer', 'reading the audit log'));

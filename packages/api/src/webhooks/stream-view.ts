@@ -12,7 +12,8 @@ export async function streamViewOf(deps: ApiDeps, ws: WorkspaceDoc, hook: Webhoo
   if (!stream) return null;
   const now = deps.clock();
   const fresh = (await deps.store.workspaces.findById(ws._id)) ?? ws;
-  const backlog = Math.max(0, fresh.eventSeq - stream.next.seq + 1);
+  const lastSeq = (await deps.store.streamHeads.lastSeqs([fresh])).get(ws._id) ?? 0;
+  const backlog = Math.max(0, lastSeq - stream.next.seq + 1);
   const open = stream.open ? await deps.store.deliveries.findForWorkspace(ws._id, stream.open.deliveryId) : null;
   let lagSeconds = 0;
   if (backlog > 0) {

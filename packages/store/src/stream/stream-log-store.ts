@@ -1,9 +1,9 @@
 import { Binary, BSON, type Collection, type Db } from 'mongodb';
 import type { EventDoc, WorkspaceDoc } from '../documents.ts';
 import { eventHashOf } from '../integrity/event-hash-of.ts';
-import { minuteOf } from '../change-minute.ts';
 import { workspacesWithOlder } from '../expired-probe.ts';
 import { isDuplicateKey } from '../mongo.ts';
+import type { StreamHeadsStore } from './stream-heads-store.ts';
 import type { StreamCursor } from './streams-store.ts';
 
 /**
@@ -89,7 +89,10 @@ export class StreamLogStore {
   private readonly resolved = new Map<string, ResolvedClaim>();
   private cachedEvents = 0;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    readonly heads: StreamHeadsStore,
+  ) {
     this.claims = db.collection<ClaimDoc>('stream_claims');
     this.commits = db.collection<CommitDoc>('stream_commits');
     this.workspaces = db.collection<WorkspaceDoc>('workspaces');
@@ -138,13 +141,11 @@ export class StreamLogStore {
   }
 
   /**
-   * Moves the workspace's hint of where the chain ends: only the next writer's first guess (the
-   * chain itself is the truth), so callers run it beside their event insert.
+   * Moves the hint of where the chain ends (the workspace's head) past a written claim. Not
+   * awaited by writers: the chain itself is the truth, and the head follows it shortly.
    */
-  async advanceHint(claim: Pick<Claim, 'workspaceId' | 'last' | 'claimedAt'>): Promise<void> {
-    // The time rides on the same write: the stream supervisor finds recently active workspaces by it.
-    const moved = { eventSeq: claim.last, lastEventAt: claim.claimedAt, eventsIn: minuteOf(claim.claimedAt) };
-    await this.workspaces.updateOne({ _id: claim.workspaceId }, { $max: moved });
+  advanceHint(claim: Pick<Claim, 'workspaceId' | 'last' | 'claimedAt'>): void {
+    this.heads.advance(claim.workspaceId, claim.last, claim.claimedAt);
   }
 
   async commit(claim: Pick<Claim, '_id' | 'workspaceId'>, unused: number[], now: Date): Promise<void> {
@@ -263,6 +264,9 @@ export class StreamLogStore {
   private async startHint(workspaceId: string, fresh = false): Promise<number> {
     const cached = this.endCache.get(workspaceId);
     if (!fresh && cached && Date.now() - cached.at < END_CACHE_MS) return cached.next;
+    const head = await this.heads.get(workspaceId);
+    if (head) return head.eventSeq + 1;
+    // No claim yet, or none since heads were kept apart: a workspace stored before keeps its end.
     const ws = await this.workspaces.findOne({ _id: workspaceId }, { projection: { eventSeq: 1 } });
     if (!ws) throw new Error(`workspace ${workspaceId} does not exist`);
     return (ws.eventSeq ?? 0) + 1;

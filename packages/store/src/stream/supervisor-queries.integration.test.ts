@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { minutesBetween } from '../change-minute.ts';
 import type { WorkspaceDoc } from '../documents.ts';
-import type { Store } from '../create-store.ts';
+import { createStore, type Store } from '../create-store.ts';
 import { openStore } from '../open-store.ts';
 import type { Mongo } from '../mongo.ts';
 import type { WebhookDoc } from '../webhooks-store.ts';
@@ -22,7 +22,7 @@ afterAll(async () => {
 const at = (s: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
 
 async function workspace(extra: Partial<WorkspaceDoc> = {}): Promise<WorkspaceDoc> {
-  const ws: WorkspaceDoc = { _id: `wsp_${String(++n).padStart(4, '0')}_${randomBytes(3).toString('hex')}`, organizationId: 'org_1', name: 'w', plan: 'enterprise', eventSeq: 0, createdAt: at(0), updatedAt: at(0), ...extra };
+  const ws: WorkspaceDoc = { _id: `wsp_${String(++n).padStart(4, '0')}_${randomBytes(3).toString('hex')}`, organizationId: 'org_1', name: 'w', plan: 'enterprise', createdAt: at(0), updatedAt: at(0), ...extra };
   await store.workspaces.insert(ws);
   return ws;
 }
@@ -87,6 +87,21 @@ describe("the workspace's hasEnabledWebhooks", () => {
   });
 });
 
+describe("the record path's recent workspace read", () => {
+  it("sees this process's changes at once and another process's within the age it allows", async () => {
+    const ws = await workspace({ hasEnabledWebhooks: false });
+    const other = createStore(mongo.db);
+    expect(await store.workspaces.findRecent(ws._id, 60_000)).toEqual(ws);
+    await store.workspaces.setHasEnabledWebhooks(ws._id, true);
+    expect((await store.workspaces.findRecent(ws._id, 60_000))?.hasEnabledWebhooks).toBe(true);
+    await other.workspaces.setPlan(ws._id, 'team', at(1));
+    // Another process's change: still the read of a moment ago, until it is older than allowed.
+    expect((await store.workspaces.findRecent(ws._id, 60_000))?.plan).toBe('enterprise');
+    expect((await store.workspaces.findRecent(ws._id, 60_000, Date.now() + 61_000))?.plan).toBe('team');
+    expect(await store.workspaces.findRecent('wsp_missing', 60_000)).toBeNull();
+  });
+});
+
 describe('the change windows', () => {
   it('pages destinations written since a time in (updatedAt, _id) order, ties across pages included once', async () => {
     const ws = await workspace();
@@ -121,32 +136,61 @@ describe('the change windows', () => {
     expect((await alone(t0 + 9000)).map((d) => d.enabled)).toEqual([false]);
   });
 
-  it('moves lastEventAt with each claim, never back, and pages workspaces by it', async () => {
+  it('moves the head with each claim, never back, and pages workspaces by it', async () => {
     const quiet = await workspace();
     const active = await workspace();
-    await store.streamLog.advanceHint({ workspaceId: active._id, last: 3, claimedAt: at(500) });
-    await store.streamLog.advanceHint({ workspaceId: active._id, last: 2, claimedAt: at(400) });
-    const doc = await store.workspaces.findById(active._id);
-    expect(doc).toMatchObject({ eventSeq: 3, lastEventAt: at(500) });
-    expect(doc?.eventsIn).toBe('2030-01-01T00:08');
+    store.streamLog.advanceHint({ workspaceId: active._id, last: 3, claimedAt: at(500) });
+    store.streamLog.advanceHint({ workspaceId: active._id, last: 2, claimedAt: at(400) });
+    await store.streamHeads.flush();
+    // A head written by another process meanwhile: $max keeps the larger of the two.
+    await store.streamHeads.col.updateOne({ _id: active._id }, { $max: { eventSeq: 2 } });
+    const head = await store.streamHeads.get(active._id);
+    expect(head).toMatchObject({ eventSeq: 3, lastEventAt: at(500), eventsIn: '2030-01-01T00:08' });
     const minutes = minutesBetween(at(450), at(600));
-    const found = await store.workspaces.pageWithEventsSince(minutes, at(450), null, 10);
+    const found = await store.streamHeads.pageMovedSince(minutes, at(450), null, 10);
     expect(found.map((w) => w._id)).toEqual([active._id]);
-    expect((await store.workspaces.findById(quiet._id))?.lastEventAt).toBeUndefined();
-    expect(await store.workspaces.pageWithEventsSince(minutes, at(450), { at: at(500), id: active._id }, 10)).toEqual([]);
-    expect(await store.workspaces.pageWithEventsSince(minutesBetween(at(550), at(600)), at(550), null, 10)).toEqual([]);
+    expect(await store.streamHeads.get(quiet._id)).toBeNull();
+    expect(await store.streamHeads.pageMovedSince(minutes, at(450), { at: at(500), id: active._id }, 10)).toEqual([]);
+    expect(await store.streamHeads.pageMovedSince(minutesBetween(at(550), at(600)), at(550), null, 10)).toEqual([]);
   });
 
-  it('sets lastEventAt when events are recorded', async () => {
+  it('coalesces a burst of claims into few head writes, the last one winning', async () => {
+    const ws = await workspace();
+    const spy = vi.spyOn(store.streamHeads.col, 'updateOne');
+    let written: number[];
+    try {
+      for (let last = 1; last <= 50; last++) store.streamLog.advanceHint({ workspaceId: ws._id, last, claimedAt: at(last) });
+      await store.streamHeads.flush();
+    } finally {
+      written = spy.mock.calls.map((c) => (c[1] as { $max: { eventSeq: number } }).$max.eventSeq);
+      spy.mockRestore();
+    }
+    expect(await store.streamHeads.get(ws._id)).toMatchObject({ eventSeq: 50, lastEventAt: at(50) });
+    // The first at once, then only the latest, after the spacing.
+    expect(written).toEqual([1, 50]);
+  });
+
+  it('reads a workspace stored before heads by the end its own document kept', async () => {
+    const legacy = await workspace({ eventSeq: 41 });
+    const fresh = await workspace();
+    const seqs = await store.streamHeads.lastSeqs([legacy, fresh]);
+    expect(Object.fromEntries(seqs)).toEqual({ [legacy._id]: 41, [fresh._id]: 0 });
+    expect(await store.streamLog.chainEnd(legacy._id)).toBe(42);
+  });
+
+  it('moves the head when events are recorded', async () => {
     const ws = await workspace();
     const before = new Date();
     const id = `evt_${randomBytes(6).toString('hex')}`;
     await store.events.insertForWorkspace(ws._id, [
       { _id: id, workspaceId: ws._id, organizationId: 'org_1', category: 'lock', action: 'created', actor: { type: 'user', id: 'u' }, target: null, description: null, metadata: {}, occurredAt: before, recordedAt: before, context: {}, idempotencyKey: null, idem: `auto:${id}`, tokens: [] },
     ]);
-    const doc = await store.workspaces.findById(ws._id);
-    expect(doc?.eventSeq).toBeGreaterThanOrEqual(1);
-    expect(doc?.lastEventAt?.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    await store.streamHeads.flush();
+    const head = await store.streamHeads.get(ws._id);
+    expect(head?.eventSeq).toBe(1);
+    expect(head?.lastEventAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    // The workspace's own document is not written by recording (a plan change beside it stays).
+    expect(await store.workspaces.findById(ws._id)).toEqual(ws);
   });
 
   it('finds streams of several workspaces at once, leaving out a stream named with the wrong workspace', async () => {
@@ -187,7 +231,7 @@ describe('the change windows', () => {
     const minutes = minutesBetween(at(0), at(300));
     const filters: [string, object][] = [
       ['webhooks', { changedIn: { $in: minutes }, updatedAt: { $gte: at(0) } }],
-      ['workspaces', { eventsIn: { $in: minutes }, lastEventAt: { $gte: at(0) } }],
+      ['stream_heads', { eventsIn: { $in: minutes }, lastEventAt: { $gte: at(0) } }],
       ['webhooks', { workspaceId: { $in: ['wsp_a', 'wsp_b'] } }],
       ['webhook_streams', { workspaceId: { $in: ['wsp_a'] }, _id: { $in: ['whk_a'] } }],
     ];

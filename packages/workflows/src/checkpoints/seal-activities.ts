@@ -58,10 +58,11 @@ export function createCheckpointActivities(deps: CheckpointDeps) {
       let firstError = '';
       for (;;) {
         const page = await store.workspaces.pageByPlan(['enterprise', 'team', 'free'], after, PAGE);
+        const lastSeqs = await store.streamHeads.lastSeqs(page);
         for (const ws of page) {
           result.workspaces++;
           try {
-            await sealWorkspace(ws._id, ws.eventSeq ?? 0, result);
+            await sealWorkspace(ws._id, lastSeqs.get(ws._id) ?? 0, result);
           } catch (err) {
             // One workspace's trouble must not hold back the others' checkpoints; the pass then
             // fails, so Temporal retries it (workspaces already sealed find nothing new).

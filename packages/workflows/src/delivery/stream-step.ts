@@ -34,7 +34,12 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
   const { store, settings } = deps;
   const result = (r: Partial<StepResult> & Pick<StepResult, 'state' | 'next'>, stream?: StreamDoc | null): StepResult => ({ delayMs: 0, sent: 0, deliveryId: null, nextSeq: stream?.next.seq ?? 0, ...r });
   // Three `_id` reads at once: a step's fixed cost is what bounds a batch size of one.
-  const [stream, hook, ws] = await Promise.all([store.streams.find(input.workspaceId, input.streamId), store.webhooks.findForWorkspace(input.workspaceId, input.webhookId), store.workspaces.findById(input.workspaceId)]);
+  const [stream, hook, ws, head] = await Promise.all([
+    store.streams.find(input.workspaceId, input.streamId),
+    store.webhooks.findForWorkspace(input.workspaceId, input.webhookId),
+    store.workspaces.findById(input.workspaceId),
+    store.streamHeads.get(input.workspaceId),
+  ]);
   const stopped = () => input.streamId === input.webhookId && deps.observer.streamStopped(input.webhookId);
   if (!stream || stream.webhookId !== input.webhookId) {
     stopped();
@@ -58,8 +63,10 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
   heartbeat();
   const now = deps.clock();
   // Live streams only: a replay's position says nothing of how far behind the destination is.
+  const lastSeq = head?.eventSeq ?? ws.eventSeq ?? 0;
   const position = (nextSeq: number, oldestPendingAt: Date | null | undefined) => {
-    if (stream.kind === 'live') deps.observer.streamPosition({ webhookId: stream.webhookId, backlogEvents: Math.max(0, ws.eventSeq - nextSeq + 1), oldestPendingAt });
+    const backlogEvents = Math.max(0, lastSeq - nextSeq + 1);
+    if (stream.kind === 'live') deps.observer.streamPosition({ webhookId: stream.webhookId, backlogEvents, oldestPendingAt });
   };
 
   if (stream.open) {
@@ -105,7 +112,7 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
     }
     if (moved || !stream.idleSince) await store.streams.save(stream._id, { next: batch.after, idleSince: stream.idleSince ?? now }, now);
     // Caught up with every event it matches (a blocked read learns nothing new).
-    if (!batch.blocked) position(ws.eventSeq + 1, null);
+    if (!batch.blocked) position(lastSeq + 1, null);
     return batch.blocked ? result({ state: 'running', next: 'wait', delayMs: BLOCKED_RECHECK_MS, nextSeq: batch.after.seq }) : result({ state: 'running', next: 'idle', nextSeq: batch.after.seq });
   }
   const open: OpenBatch = {

@@ -72,7 +72,7 @@ async function seedWorkspaces(count: number, expiredEvery: number): Promise<Seed
       const now = new Date();
       const plan = PLANS[i % 3]!;
       const ws: WorkspaceDoc = {
-        ...{ _id: newId('workspace'), organizationId, name: `ws ${i}`, plan, eventSeq: 0 },
+        ...{ _id: newId('workspace'), organizationId, name: `ws ${i}`, plan },
         createdAt: now,
         updatedAt: now,
       };

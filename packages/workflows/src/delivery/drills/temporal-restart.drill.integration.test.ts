@@ -53,8 +53,8 @@ describe('fault drill: the Temporal dev server is killed and restarted on its pe
     const at = { killed: 0, restarted: 0, recordedAtRestart: 0, heldInLog: 0 };
     /** Events recorded after the stream's position: what it still owes the receiver. */
     const backlog = async () => {
-      const [ws, stream] = await Promise.all([env.deps.store.workspaces.findById(t.workspaceId), env.deps.store.streams.find(t.workspaceId, webhook.id)]);
-      return Math.max(0, (ws?.eventSeq ?? 0) - (stream?.next.seq ?? 0) + 1);
+      const [head, stream] = await Promise.all([env.deps.store.streamHeads.get(t.workspaceId), env.deps.store.streams.find(t.workspaceId, webhook.id)]);
+      return Math.max(0, (head?.eventSeq ?? 0) - (stream?.next.seq ?? 0) + 1);
     };
 
     const recorded: { id: string; seq: number }[] = [];

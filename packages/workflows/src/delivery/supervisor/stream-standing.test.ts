@@ -4,7 +4,7 @@ import { standingOf } from './stream-standing.ts';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);
-const ws = (eventSeq: number, plan: WorkspaceDoc['plan'] = 'enterprise'): WorkspaceDoc => ({ _id: 'wsp_1', organizationId: 'org_1', name: 'w', plan, eventSeq, createdAt: now, updatedAt: now });
+const ws = (plan: WorkspaceDoc['plan'] = 'enterprise'): WorkspaceDoc => ({ _id: 'wsp_1', organizationId: 'org_1', name: 'w', plan, createdAt: now, updatedAt: now });
 const stream = (nextSeq: number, idleSince: Date | null): StreamDoc => ({
   _id: 'whk_1',
   kind: 'live',
@@ -21,27 +21,27 @@ const stream = (nextSeq: number, idleSince: Date | null): StreamDoc => ({
   updatedAt: now,
 });
 
-describe('a stream against its workspace', () => {
+describe("a stream against its workspace's last seq", () => {
   it('is behind when idle longer than the grace with events at or after its position', () => {
-    expect(standingOf(stream(10, ago(6_000)), ws(10), now, 5_000)).toEqual({ behind: true, backlog: 1 });
-    expect(standingOf(stream(8, ago(60_000)), ws(20), now, 5_000)).toEqual({ behind: true, backlog: 13 });
+    expect(standingOf(stream(10, ago(6_000)), ws(), 10, now, 5_000)).toEqual({ behind: true, backlog: 1 });
+    expect(standingOf(stream(8, ago(60_000)), ws(), 20, now, 5_000)).toEqual({ behind: true, backlog: 13 });
   });
 
   it('is left alone while freshly idle: the wake-up may be on its way', () => {
-    expect(standingOf(stream(10, ago(4_000)), ws(12), now, 5_000)).toEqual({ behind: false, backlog: 3 });
+    expect(standingOf(stream(10, ago(4_000)), ws(), 12, now, 5_000)).toEqual({ behind: false, backlog: 3 });
   });
 
   it('is not behind once past the workspace end', () => {
-    expect(standingOf(stream(11, ago(60_000)), ws(10), now, 5_000)).toEqual({ behind: false, backlog: 0 });
+    expect(standingOf(stream(11, ago(60_000)), ws(), 10, now, 5_000)).toEqual({ behind: false, backlog: 0 });
   });
 
   it('counts a stream that never went idle as behind when events wait', () => {
-    expect(standingOf(stream(5, null), ws(9), now, 5_000)).toEqual({ behind: true, backlog: 5 });
+    expect(standingOf(stream(5, null), ws(), 9, now, 5_000)).toEqual({ behind: true, backlog: 5 });
   });
 
   it('says nothing of a workspace whose plan has no streaming, or of a missing stream or workspace', () => {
-    expect(standingOf(stream(1, ago(60_000)), ws(10, 'free'), now, 5_000)).toEqual({ behind: false, backlog: null });
-    expect(standingOf(null, ws(10), now, 5_000)).toEqual({ behind: false, backlog: null });
-    expect(standingOf(stream(1, null), null, now, 5_000)).toEqual({ behind: false, backlog: null });
+    expect(standingOf(stream(1, ago(60_000)), ws('free'), 10, now, 5_000)).toEqual({ behind: false, backlog: null });
+    expect(standingOf(null, ws(), 10, now, 5_000)).toEqual({ behind: false, backlog: null });
+    expect(standingOf(stream(1, null), null, 10, now, 5_000)).toEqual({ behind: false, backlog: null });
   });
 });

@@ -12,9 +12,9 @@ export interface Standing {
  * How a live stream stands against its workspace. A stream that went idle less than
  * `behindAfterMs` ago is left alone: the wake-up for the events that followed may be on its way.
  */
-export function standingOf(stream: StreamDoc | null, ws: WorkspaceDoc | null, now: Date, behindAfterMs: number): Standing {
+export function standingOf(stream: StreamDoc | null, ws: WorkspaceDoc | null, lastSeq: number, now: Date, behindAfterMs: number): Standing {
   if (!stream || !ws || !hasEntitlement(ws.plan, 'webhooks')) return { behind: false, backlog: null };
-  const pending = ws.eventSeq >= stream.next.seq;
+  const pending = lastSeq >= stream.next.seq;
   const sleepingLong = stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > behindAfterMs;
-  return { behind: pending && sleepingLong, backlog: Math.max(0, ws.eventSeq - stream.next.seq + 1) };
+  return { behind: pending && sleepingLong, backlog: Math.max(0, lastSeq - stream.next.seq + 1) };
 }

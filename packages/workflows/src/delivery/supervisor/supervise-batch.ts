@@ -39,13 +39,15 @@ export async function superviseBatch(
   const streams = await store.streams.findMany(hooks.map((h) => ({ workspaceId: h.workspaceId, id: h._id })));
   const workspaces = known ?? (await store.workspaces.findMany(hooks.map((h) => h.workspaceId)));
   await markHasEnabled(store, hooks, workspaces);
+  const lastSeqs = await store.streamHeads.lastSeqs([...workspaces.values()]);
   const now = deps.clock();
   for (const hook of hooks) {
     counts.destinations++;
     deps.beat(counts);
     const stored = streams.get(hook._id) ?? null;
     const stream = stored ?? (await createMissing(store, hook, now));
-    const standing = standingOf(stream, workspaces.get(hook.workspaceId) ?? null, now, deps.settings.behindAfterMs);
+    const ws = workspaces.get(hook.workspaceId) ?? null;
+    const standing = standingOf(stream, ws, lastSeqs.get(hook.workspaceId) ?? 0, now, deps.settings.behindAfterMs);
     // Refreshes this worker's view of streams whose steps may run on another worker; the age of
     // the oldest event is only known to a step.
     if (standing.backlog !== null) {

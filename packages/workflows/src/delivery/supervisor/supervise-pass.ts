@@ -69,15 +69,16 @@ async function changedDestinations(deps: SupervisorDeps, window: Window, report:
 
 async function activeWorkspaces(deps: SupervisorDeps, window: Window, report: SupervisorReport, seen: Set<string>) {
   for (let after: Keyset = null; ; ) {
-    const page = await deps.store.workspaces.pageWithEventsSince(window.minutes, window.since, after, PAGE);
+    const page = await deps.store.streamHeads.pageMovedSince(window.minutes, window.since, after, PAGE);
     report.workspaces += page.length;
-    const streaming = page.filter((ws) => hasEntitlement(ws.plan, 'webhooks'));
+    const workspaces = await deps.store.workspaces.findMany(page.map((head) => head._id));
+    const streaming = [...workspaces.values()].filter((ws) => hasEntitlement(ws.plan, 'webhooks'));
     const enabled = await deps.store.webhooks.enabledOfWorkspaces(streaming.map((ws) => ws._id));
     const hooks = enabled.filter((h) => !seen.has(h._id));
     for (const h of hooks) seen.add(h._id);
     await superviseBatch(deps, hooks, false, report, new Map(streaming.map((ws) => [ws._id, ws])));
     if (page.length < PAGE) return;
-    after = { at: page.at(-1)!.lastEventAt!, id: page.at(-1)!._id };
+    after = { at: page.at(-1)!.lastEventAt, id: page.at(-1)!._id };
   }
 }
 
