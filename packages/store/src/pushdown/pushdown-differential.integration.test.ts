@@ -64,6 +64,28 @@ describe('index pushdown on the embedded store, against FerretDB reading every d
     );
   });
 
+  it('intersects two ranges on one field exactly, at every pair of bounds', async () => {
+    // A time range's two bounds on an index walk (`from` and `to`): each pair of operators, at
+    // values stored and between them, with a bound exactly on a stored value.
+    const at = (day: number) => new Date(Date.UTC(2030, 0, day));
+    const list: Doc[] = Array.from({ length: 12 }, (_, i) => ({ _id: `e${String(i).padStart(2, '0')}`, ws: 'w1', d: at(i + 1), b: i }));
+    const col = await seeded([...list, { _id: 'x', ws: 'w1', d: 'text', b: 'text' }]);
+    const ops = ['$lt', '$lte', '$gt', '$gte'] as const;
+    for (const field of ['d', 'b'] as const) {
+      const value = (i: number) => (field === 'd' ? at(i) : i - 1);
+      for (const op1 of ops) {
+        for (const op2 of ops) {
+          for (const [v1, v2] of [[3, 9], [9, 3], [5, 5], [0, 13]] as const) {
+            const filter = { ws: 'w1', $and: [{ [field]: { [op1]: value(v1) } }, { [field]: { [op2]: value(v2) } }] };
+            const sort = field === 'd' ? { d: -1 as const, _id: -1 as const } : { b: 1 as const, _id: 1 as const };
+            const pushed = await answer(col, filter, sort, 0, false);
+            expect(pushed, BSON.EJSON.stringify(filter)).toEqual(await answer(col, filter, sort, 0, true));
+          }
+        }
+      }
+    }
+  });
+
   it('keeps its entries right through updates and deletes', async () => {
     const change = fc.oneof(
       fc.record({ kind: fc.constant('update' as const), filter: filters, set: fc.record(fieldValues, { requiredKeys: [] }) }),

@@ -98,7 +98,7 @@ const condition: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .record({ f: field, op: fc.constantFrom('$lt', '$lte', '$gt', '$gte'), v: scalar, op2: fc.option(fc.constantFrom('$lt', '$gte')), v2: scalar })
+      .record({ f: field, op: fc.constantFrom('$lt', '$lte', '$gt', '$gte'), v: scalar, op2: fc.option(fc.constantFrom('$lt', '$lte', '$gt', '$gte')), v2: scalar })
       .map(({ f, op, v, op2, v2 }) => ({ [f]: { [op]: v, ...(op2 ? { [op2]: v2 } : {}) } })),
   },
   { weight: 2, arbitrary: fc.record({ f: field, p: prefix }).map(({ f, p }) => ({ [f]: { $regex: `^${escape(p)}` } })) },

@@ -3,6 +3,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -46,6 +47,11 @@ func evaluate(ix *entries.Index, name string, mk, ie entries.Bits, preds []pred,
 			col[f] = i
 		}
 	}
+
+	preds = mergeRanges(preds, func(field string) bool {
+		pos, ok := col[field]
+		return ok && !mk.Has(pos)
+	})
 
 	used := make([]bool, len(preds))
 	applied := map[int]bool{}
@@ -381,4 +387,47 @@ func findPred(preds []pred, used []bool, field string, ok func(pred) bool) int {
 	}
 
 	return -1
+}
+
+// mergeRanges makes the ranges on one field a single range, their intersection, where every
+// document has one key in the field (never an array in this index): SQLite bounds an index walk
+// by one lower and one upper term, and given `k >= from` with its type's end beside `k <= to` it
+// could walk from the end of the type and filter, reading entries past `to` it did not need.
+// The intersection selects exactly what the ranges did together.
+func mergeRanges(preds []pred, single func(field string) bool) []pred {
+	out := make([]pred, 0, len(preds))
+	at := map[string]int{}
+
+	for _, p := range preds {
+		if p.keys != nil || p.lo == nil || p.hi == nil || !single(p.field) {
+			out = append(out, p)
+			continue
+		}
+
+		i, seen := at[p.field]
+		if !seen {
+			at[p.field] = len(out)
+			out = append(out, p)
+
+			continue
+		}
+
+		m := out[i]
+		if bytes.Compare(p.lo, m.lo) > 0 {
+			m.lo = p.lo
+		}
+
+		switch c := bytes.Compare(p.hi, m.hi); {
+		case c < 0:
+			m.hi, m.hiInc = p.hi, p.hiInc
+		case c == 0:
+			m.hiInc = m.hiInc && p.hiInc
+		}
+
+		// Only entries read it: the field is a column of this index.
+		m.sql = nil
+		out[i] = m
+	}
+
+	return out
 }
