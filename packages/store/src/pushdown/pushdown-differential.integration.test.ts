@@ -77,7 +77,7 @@ describe('index pushdown on the embedded store, against FerretDB reading every d
         for (const op2 of ops) {
           for (const [v1, v2] of [[3, 9], [9, 3], [5, 5], [0, 13]] as const) {
             const filter = { ws: 'w1', $and: [{ [field]: { [op1]: value(v1) } }, { [field]: { [op2]: value(v2) } }] };
-            const sort = field === 'd' ? { d: -1 as const, _id: -1 as const } : { b: 1 as const, _id: 1 as const };
+            const sort: Record<string, 1 | -1> = field === 'd' ? { d: -1, _id: -1 } : { b: 1, _id: 1 };
             const pushed = await answer(col, filter, sort, 0, false);
             expect(pushed, BSON.EJSON.stringify(filter)).toEqual(await answer(col, filter, sort, 0, true));
           }
