@@ -6,7 +6,12 @@ export function sampleEvent(i: number, run: string) {
   return {
     category: 'lock' as const,
     action: 'created',
-    actor: { type: 'user' as const, id: `usr_${i % 1000}`, name: `User ${i % 1000}`, email: `user${i % 1000}@example.com` },
+    actor: {
+      type: 'user' as const,
+      id: `usr_${i % 1000}`,
+      name: `User ${i % 1000}`,
+      email: `user${i % 1000}@example.com`,
+    },
     target: { type: 'stack', id: `stk_${i % 200}`, name: `stack ${i % 200}` },
     description: `Locked stack ${i % 200} for deploy ${i}`,
     metadata: { ticket: `INC-${i}`, region: 'eu-west-1', attempt: i % 3 },
@@ -16,7 +21,13 @@ export function sampleEvent(i: number, run: string) {
 }
 
 /** The document the API would store for the same event: what the raw-driver baseline inserts. */
-export function sampleDoc(i: number, run: string, ws: { workspaceId: string; organizationId: string }, seq: number, recordedAt: Date): EventDoc {
+export function sampleDoc(
+  i: number,
+  run: string,
+  ws: { workspaceId: string; organizationId: string },
+  seq: number,
+  recordedAt: Date,
+): EventDoc {
   const e = sampleEvent(i, run);
   const id = newId('event', recordedAt.getTime());
   return {

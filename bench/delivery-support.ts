@@ -43,7 +43,11 @@ export interface BenchReceiver {
 }
 
 /** Audit event ids in one body, read as a receiver of that format would. */
-export function eventIdsIn(format: SinkFormat, headers: Record<string, string | string[] | undefined>, body: string): string[] {
+export function eventIdsIn(
+  format: SinkFormat,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+): string[] {
   if (format === 'plain') return [String(headers['x-bench-id'] ?? '')];
   if (format === 'splunk-hec') {
     return body
@@ -90,7 +94,16 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
   return {
     sink(tag, format) {
       const path = `/hook/${format}/${tag}`;
-      const sink: Sink = { tag, format, url: `http://127.0.0.1:${port}${path}`, arrivals: new Map(), duplicates: 0, repeatedDeliveryIds: 0, requests: [], errors: [] };
+      const sink: Sink = {
+        tag,
+        format,
+        url: `http://127.0.0.1:${port}${path}`,
+        arrivals: new Map(),
+        duplicates: 0,
+        repeatedDeliveryIds: 0,
+        requests: [],
+        errors: [],
+      };
       sinks.set(path, sink);
       return sink;
     },
@@ -182,7 +195,8 @@ export async function summarizeHistory(client: WorkflowClient, workflowId: strin
     const these = (history.events ?? []) as HistoryEvent[];
     events.unshift(...these);
     runs++;
-    const previous = these[0]?.['workflowExecutionStartedEventAttributes']?.continuedExecutionRunId as string | undefined;
+    const previous = these[0]?.['workflowExecutionStartedEventAttributes']?.continuedExecutionRunId as
+      string | undefined;
     if (!previous) break;
     runId = previous;
   }
@@ -219,7 +233,9 @@ export async function summarizeHistory(client: WorkflowClient, workflowId: strin
       const a = e[kind];
       const sid = String(a.scheduledEventId);
       const payload = a.result?.payloads?.[0];
-      const result = payload ? (defaultPayloadConverter.fromPayload(payload) as { sent?: number; next?: string }) : null;
+      const result = payload
+        ? (defaultPayloadConverter.fromPayload(payload) as { sent?: number; next?: string })
+        : null;
       lastCompleted = ms(e.eventTime);
       lastNext = result?.next ?? null;
       byNext[lastNext ?? 'unknown'] = (byNext[lastNext ?? 'unknown'] ?? 0) + 1;
@@ -232,5 +248,20 @@ export async function summarizeHistory(client: WorkflowClient, workflowId: strin
       }
     }
   }
-  return { runs, listedRuns, listedHistoryLength, events: events.length, byKind, steps, sendingSteps, queueMs: stats(queue), stepMs: stats(step), stepMsFirstQuarter: stats(step.slice(0, Math.ceil(step.length / 4))).p50, stepMsLastQuarter: stats(step.slice(-Math.ceil(step.length / 4))).p50, gapMs: stats(gap), byNext, sendingStepTotalMs };
+  return {
+    runs,
+    listedRuns,
+    listedHistoryLength,
+    events: events.length,
+    byKind,
+    steps,
+    sendingSteps,
+    queueMs: stats(queue),
+    stepMs: stats(step),
+    stepMsFirstQuarter: stats(step.slice(0, Math.ceil(step.length / 4))).p50,
+    stepMsLastQuarter: stats(step.slice(-Math.ceil(step.length / 4))).p50,
+    gapMs: stats(gap),
+    byNext,
+    sendingStepTotalMs,
+  };
 }

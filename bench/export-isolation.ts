@@ -27,7 +27,11 @@ type Api = Awaited<ReturnType<Bench['api']>>;
 async function seed(api: Api, key: string, n: number, run: string): Promise<void> {
   for (let i = 0; i < n; i += 500) {
     const events = Array.from({ length: Math.min(500, n - i) }, (_, j) => sampleEvent(i + j, run));
-    const res = await fetch(`${api.url}/trpc/events.recordBatch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ events }) });
+    const res = await fetch(`${api.url}/trpc/events.recordBatch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ events }),
+    });
     if (res.status !== 200) throw new Error(`seeding answered ${res.status}`);
   }
 }
@@ -40,7 +44,9 @@ async function measure(b: Bench, name: string, env: Record<string, string>) {
   await seed(api, bt.key, 50, `${run}-b`);
   const list = async () => {
     const started = performance.now();
-    const res = await fetch(`${api.url}/trpc/events.list?input=${encodeURIComponent('{"limit":20}')}`, { headers: { authorization: `Bearer ${bt.key}` } });
+    const res = await fetch(`${api.url}/trpc/events.list?input=${encodeURIComponent('{"limit":20}')}`, {
+      headers: { authorization: `Bearer ${bt.key}` },
+    });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`tenant B was answered ${res.status}`);
     return performance.now() - started;
@@ -66,7 +72,12 @@ async function measure(b: Bench, name: string, env: Record<string, string>) {
   };
   // B lists for as long as A's exports run (its calls beside them).
   const besideExports = async () => {
-    const created = await mutate(api.url, 'admin.apiKeys.create', { workspaceId: a.workspaceId, scopes: ['events:read'] }, PROCESS_ADMIN_TOKEN);
+    const created = await mutate(
+      api.url,
+      'admin.apiKeys.create',
+      { workspaceId: a.workspaceId, scopes: ['events:read'] },
+      PROCESS_ADMIN_TOKEN,
+    );
     const key = (created as { body: { result: { data: { key: string } } } }).body.result.data.key;
     const started = performance.now();
     let done = false;
@@ -98,11 +109,21 @@ async function measure(b: Bench, name: string, env: Record<string, string>) {
   return { alone: al.flat().sort((x, y) => x - y), beside: be.flat().sort((x, y) => x - y), ...a429 };
 }
 
-header('tenant isolation: B beside A exporting', { events: EVENTS, exports: EXPORTS, rounds: ROUNDS, bRequests: B_REQUESTS });
+header('tenant isolation: B beside A exporting', {
+  events: EVENTS,
+  exports: EXPORTS,
+  rounds: ROUNDS,
+  bRequests: B_REQUESTS,
+});
 const b = await openBench({ temporal: false });
 try {
   const rows = [];
-  for (const [i, [label, env]] of ([['export cap at its default (2)', {}], ['export cap off (0)', { RATE_LIMIT_CONCURRENT_EXPORTS: '0' }]] as const).entries()) {
+  for (const [i, [label, env]] of (
+    [
+      ['export cap at its default (2)', {}],
+      ['export cap off (0)', { RATE_LIMIT_CONCURRENT_EXPORTS: '0' }],
+    ] as const
+  ).entries()) {
     const r = await measure(b, `export_isolation_${i}`, env);
     const p50 = quantileRatio(r.alone, r.beside, 0.5);
     rows.push([
@@ -117,7 +138,15 @@ try {
   }
   console.log('');
   table([
-    [`tenant B, events.list every ${B_PAUSE_MS} ms, alone and beside A's ${EXPORTS} exports of ${EVENTS} events started at once, ${ROUNDS} rounds`, 'B alone p50 / p90 ms', 'B beside p50 / p90 ms', 'p50 ratio [95% CI]', 'p90 ratio [95% CI]', 'p50 verdict (±10%)', "A's refusals by the cap / seconds until its exports were done"],
+    [
+      `tenant B, events.list every ${B_PAUSE_MS} ms, alone and beside A's ${EXPORTS} exports of ${EVENTS} events started at once, ${ROUNDS} rounds`,
+      'B alone p50 / p90 ms',
+      'B beside p50 / p90 ms',
+      'p50 ratio [95% CI]',
+      'p90 ratio [95% CI]',
+      'p50 verdict (±10%)',
+      "A's refusals by the cap / seconds until its exports were done",
+    ],
     ...rows,
   ]);
 } finally {

@@ -20,7 +20,16 @@ try {
   await seed(b, N, { share: 0, log });
   log(`seeded ${N} events in ${Date.now() - t0} ms`);
   const key = `atk_${randomBytes(32).toString('base64url')}`;
-  await b.store.apiKeys.insert({ _id: 'key_bench', hash: createHash('sha256').update(key).digest('hex'), hint: 'atk_bench', organizationId: b.organizationId, workspaceId: b.workspaceIds[0], scopes: ['events:read'], createdAt: new Date(), revokedAt: null });
+  await b.store.apiKeys.insert({
+    _id: 'key_bench',
+    hash: createHash('sha256').update(key).digest('hex'),
+    hint: 'atk_bench',
+    organizationId: b.organizationId,
+    workspaceId: b.workspaceIds[0],
+    scopes: ['events:read'],
+    createdAt: new Date(),
+    revokedAt: null,
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
 
@@ -34,7 +43,9 @@ try {
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 50);
   const s = Date.now();
-  const res = await fetch(`http://127.0.0.1:${port}/export?format=${FORMAT}`, { headers: { authorization: `Bearer ${key}` } });
+  const res = await fetch(`http://127.0.0.1:${port}/export?format=${FORMAT}`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   let bytes = 0;
   let lines = 0;
   let nextReport = 100_000;

@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTools, freePort, startFerretDb, startTemporalDev, type ManagedProcess, type RunningServer } from '@audit/local-servers';
+import {
+  ensureTools,
+  freePort,
+  startFerretDb,
+  startTemporalDev,
+  type ManagedProcess,
+  type RunningServer,
+} from '@audit/local-servers';
 import { connectMongo, ensureIndexes, type Mongo } from '@audit/store';
 import { startApiProcess } from '@audit/testing/drills';
 
@@ -15,8 +22,14 @@ export function arg(name: string, fallback: number): number {
 
 export function header(title: string, settings: Record<string, unknown>): void {
   console.log(`\n== ${title}`);
-  console.log(`machine: ${availableParallelism()} cores (os.availableParallelism), ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`);
-  console.log(`settings: ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `machine: ${availableParallelism()} cores (os.availableParallelism), ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`,
+  );
+  console.log(
+    `settings: ${Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 }
 
 export interface Bench {
@@ -35,7 +48,9 @@ export async function openBench(opts: { temporal: boolean }): Promise<Bench> {
   const tools = await ensureTools((l) => console.log(l));
   const dir = await mkdtemp(join(tmpdir(), 'audit-bench-'));
   const ferret = await startFerretDb(tools, { dataDir: dir, port: await freePort() });
-  const temporal = opts.temporal ? await startTemporalDev(tools, { dataDir: dir, port: await freePort(), uiPort: await freePort(), persist: false }) : null;
+  const temporal = opts.temporal
+    ? await startTemporalDev(tools, { dataDir: dir, port: await freePort(), uiPort: await freePort(), persist: false })
+    : null;
   const procs: ManagedProcess[] = [];
   const mongos: Mongo[] = [];
   return {
@@ -51,7 +66,14 @@ export async function openBench(opts: { temporal: boolean }): Promise<Bench> {
     async api(db, env) {
       const port = await freePort();
       // Without Temporal the address is never dialled: recording needs it only for webhooks.
-      const proc = await startApiProcess({ port, mongodbUri: ferret.address, db, temporalAddress: temporal?.address ?? '127.0.0.1:7', logDir: dir, env });
+      const proc = await startApiProcess({
+        port,
+        mongodbUri: ferret.address,
+        db,
+        temporalAddress: temporal?.address ?? '127.0.0.1:7',
+        logDir: dir,
+        env,
+      });
       procs.push(proc);
       return { url: `http://127.0.0.1:${port}`, proc };
     },
@@ -72,10 +94,12 @@ export function percentile(sorted: number[], p: number): number {
 
 export function table(rows: (string | number)[][]): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  for (const r of rows) console.log(r.map((v, c) => (c === 0 ? String(v).padEnd(widths[c]!) : String(v).padStart(widths[c]!))).join('  '));
+  for (const r of rows)
+    console.log(r.map((v, c) => (c === 0 ? String(v).padEnd(widths[c]!) : String(v).padStart(widths[c]!))).join('  '));
 }
 
-export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Runs `worker` on `concurrency` lanes until `total` items are taken; returns wall time in ms. */
 export async function lanes(concurrency: number, total: number, worker: (i: number) => Promise<void>): Promise<number> {

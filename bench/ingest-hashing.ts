@@ -28,7 +28,15 @@ async function tenantIn(store: Store, n: number): Promise<{ _id: string; organiz
   const now = new Date();
   const org = { _id: newId('organization'), name: `bench ${n}`, createdAt: now };
   await store.organizations.insert(org);
-  const ws = { _id: newId('workspace'), organizationId: org._id, name: `bench ${n}`, plan: 'enterprise' as const, eventSeq: 0, createdAt: now, updatedAt: now };
+  const ws = {
+    _id: newId('workspace'),
+    organizationId: org._id,
+    name: `bench ${n}`,
+    plan: 'enterprise' as const,
+    eventSeq: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
   await store.workspaces.insert(ws);
   return ws;
 }
@@ -37,10 +45,31 @@ function newEvent(i: number, ws: { _id: string; organizationId: string }): NewEv
   const e = sampleEvent(i, run);
   const now = new Date();
   const id = newId('event', now.getTime());
-  return { _id: id, workspaceId: ws._id, organizationId: ws.organizationId, category: e.category, action: e.action, actor: e.actor, target: e.target, description: e.description, metadata: e.metadata, occurredAt: now, recordedAt: now, context: e.context, idempotencyKey: null, idem: `auto:${id}`, tokens: searchTokens(e) };
+  return {
+    _id: id,
+    workspaceId: ws._id,
+    organizationId: ws.organizationId,
+    category: e.category,
+    action: e.action,
+    actor: e.actor,
+    target: e.target,
+    description: e.description,
+    metadata: e.metadata,
+    occurredAt: now,
+    recordedAt: now,
+    context: e.context,
+    idempotencyKey: null,
+    idem: `auto:${id}`,
+    tokens: searchTokens(e),
+  };
 }
 
-header('ingest: the store insert path with event hashing vs without', { events: N, batch: BATCH, workspaces: WORKSPACES, rounds: ROUNDS });
+header('ingest: the store insert path with event hashing vs without', {
+  events: N,
+  batch: BATCH,
+  workspaces: WORKSPACES,
+  rounds: ROUNDS,
+});
 const b = await openBench({ temporal: false });
 try {
   const paths = await Promise.all(
@@ -53,13 +82,20 @@ try {
     }),
   );
   const perRound = Math.ceil(N / ROUNDS / BATCH);
-  for (const p of paths) await p.events.insertForWorkspace(p.tenants[0]!._id, Array.from({ length: BATCH }, (_, i) => newEvent(i, p.tenants[0]!))); // warm-up
+  for (const p of paths)
+    await p.events.insertForWorkspace(
+      p.tenants[0]!._id,
+      Array.from({ length: BATCH }, (_, i) => newEvent(i, p.tenants[0]!)),
+    ); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
     for (const p of paths) {
       // One lane per workspace: the store serialises claims per workspace within a process.
       p.ms += await lanes(WORKSPACES, perRound, async (i) => {
         const ws = p.tenants[i % WORKSPACES]!;
-        await p.events.insertForWorkspace(ws._id, Array.from({ length: BATCH }, (_, j) => newEvent(p.offset + i * BATCH + j, ws)));
+        await p.events.insertForWorkspace(
+          ws._id,
+          Array.from({ length: BATCH }, (_, j) => newEvent(p.offset + i * BATCH + j, ws)),
+        );
       });
       p.offset += perRound * BATCH;
     }
@@ -67,7 +103,10 @@ try {
   const [hashed, unhashed] = paths as [(typeof paths)[0], (typeof paths)[0]];
   const rate = (p: typeof hashed) => (perRound * BATCH * ROUNDS) / (p.ms / 1000);
   // The hash alone, for scale: what it adds per event on one core.
-  const sample = Array.from({ length: 5_000 }, (_, i) => ({ ...newEvent(i, hashed.tenants[0]!), seq: i + 1 }) as EventDoc);
+  const sample = Array.from(
+    { length: 5_000 },
+    (_, i) => ({ ...newEvent(i, hashed.tenants[0]!), seq: i + 1 }) as EventDoc,
+  );
   const { eventHashOf } = await import('@audit/store');
   const t0 = performance.now();
   for (const d of sample) eventHashOf(d);
@@ -79,7 +118,9 @@ try {
     ['without hashing (baseline)', fmt(rate(unhashed)), ''],
   ]);
   const slower = (1 - rate(hashed) / rate(unhashed)) * 100;
-  console.log(`\nhashing alone: ${fmt(perEventUs, 1)} µs per event (canonical JSON + SHA-256); ingest ${slower >= 0 ? `${fmt(slower, 1)}% slower` : `${fmt(-slower, 1)}% faster (noise)`} with it (goal: at most 10%)`);
+  console.log(
+    `\nhashing alone: ${fmt(perEventUs, 1)} µs per event (canonical JSON + SHA-256); ingest ${slower >= 0 ? `${fmt(slower, 1)}% slower` : `${fmt(-slower, 1)}% faster (noise)`} with it (goal: at most 10%)`,
+  );
 } finally {
   await b.close();
 }

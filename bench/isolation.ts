@@ -26,10 +26,14 @@ export interface IsolationOptions {
 const HAMMERS = 16;
 /** B's pause after each answer: under 4/s, below the default per-key search limit (5/s). */
 const B_PAUSE_MS = 250;
-const searchLimit = (env: Record<string, string>, name: 'RATE_LIMIT_SEARCH_PER_KEY' | 'RATE_LIMIT_SEARCH_PER_WORKSPACE') => Number((env[name] ?? RATE_LIMIT_DEFAULTS[name]).split('/')[0]);
+const searchLimit = (
+  env: Record<string, string>,
+  name: 'RATE_LIMIT_SEARCH_PER_KEY' | 'RATE_LIMIT_SEARCH_PER_WORKSPACE',
+) => Number((env[name] ?? RATE_LIMIT_DEFAULTS[name]).split('/')[0]);
 const perKeyLimit = (env: Record<string, string>) => searchLimit(env, 'RATE_LIMIT_SEARCH_PER_KEY');
 /** Enough keys that together they can reach the workspace's limit, as well as each its own. */
-const keysFor = (env: Record<string, string>) => Math.max(2, Math.ceil(searchLimit(env, 'RATE_LIMIT_SEARCH_PER_WORKSPACE') / perKeyLimit(env)));
+const keysFor = (env: Record<string, string>) =>
+  Math.max(2, Math.ceil(searchLimit(env, 'RATE_LIMIT_SEARCH_PER_WORKSPACE') / perKeyLimit(env)));
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function anotherKey(url: string, workspaceId: string): Promise<string> {
@@ -45,14 +49,20 @@ async function measure(b: Bench, name: string, env: Record<string, string>, o: I
   const [a, bTenant] = [await createTenantOverHttp(api.url), await createTenantOverHttp(api.url)];
   for (const t of [a, bTenant]) {
     const events = Array.from({ length: 50 }, (_, i) => sampleEvent(i, `${run}-${name}`));
-    const res = await fetch(`${api.url}/trpc/events.recordBatch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` }, body: JSON.stringify({ events }) });
+    const res = await fetch(`${api.url}/trpc/events.recordBatch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` },
+      body: JSON.stringify({ events }),
+    });
     if (res.status !== 200) throw new Error(`seeding answered ${res.status}`);
   }
   const aKeys = [a.key];
   while (aKeys.length < keysFor(env)) aKeys.push(await anotherKey(api.url, a.workspaceId));
   const list = async (key: string) => {
     const started = performance.now();
-    const res = await fetch(`${api.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify({ limit: 20 }))}`, { headers: { authorization: `Bearer ${key}` } });
+    const res = await fetch(`${api.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify({ limit: 20 }))}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     await res.arrayBuffer();
     return { status: res.status, ms: performance.now() - started };
   };
@@ -76,15 +86,23 @@ async function measure(b: Bench, name: string, env: Record<string, string>, o: I
   // A's calls may fail outright when the limits are off and its open loop overloads the API
   // (connections reset): counted, not fatal; B's may not.
   const tally = (t: { ok: number; refused: number; failed: number }, call: Promise<{ status: number }>) =>
-    call.then((r) => void (r.status === 429 ? t.refused++ : r.status === 200 ? t.ok++ : t.failed++), () => void t.failed++);
+    call.then(
+      (r) => void (r.status === 429 ? t.refused++ : r.status === 200 ? t.ok++ : t.failed++),
+      () => void t.failed++,
+    );
   const besideA = async () => {
     // Open loop: each key sends every 1000/(2 x limit) ms, answered or not.
     const inFlight = new Set<Promise<void>>();
-    const pacers = aKeys.map((key) => setInterval(() => {
-      const call = tally(paced, list(key));
-      inFlight.add(call);
-      void call.finally(() => inFlight.delete(call));
-    }, 1000 / (2 * perKeyLimit(env))));
+    const pacers = aKeys.map((key) =>
+      setInterval(
+        () => {
+          const call = tally(paced, list(key));
+          inFlight.add(call);
+          void call.finally(() => inFlight.delete(call));
+        },
+        1000 / (2 * perKeyLimit(env)),
+      ),
+    );
     const times = await tenantB('beside');
     for (const p of pacers) clearInterval(p);
     await Promise.all(inFlight);
@@ -136,7 +154,11 @@ export async function tenantIsolation(b: Bench, o: IsolationOptions): Promise<vo
       const [alone, beside] = [r.alone.flat(), r.beside.flat()];
       const p50 = quantileRatio(alone, beside, 0.5);
       const p90 = quantileRatio(alone, beside, 0.9);
-      const noise = quantileRatio(r.alone.filter((_, k) => k % 2 === 0).flat(), r.alone.filter((_, k) => k % 2 === 1).flat(), 0.5);
+      const noise = quantileRatio(
+        r.alone.filter((_, k) => k % 2 === 0).flat(),
+        r.alone.filter((_, k) => k % 2 === 1).flat(),
+        0.5,
+      );
       const [sa, sb] = [sorted(alone), sorted(beside)];
       return [
         r.label,
@@ -153,10 +175,20 @@ export async function tenantIsolation(b: Bench, o: IsolationOptions): Promise<vo
   ]);
   console.log('');
   table([
-    [`tenant B beside A flooding on ${HAMMERS} unpaced lanes from the same ${availableParallelism()} cores (one phase of ${o.bRequests})`, 'A admitted / refused', 'B beside p50 / p90 ms', 'p50 ratio [95% CI] vs B alone'],
+    [
+      `tenant B beside A flooding on ${HAMMERS} unpaced lanes from the same ${availableParallelism()} cores (one phase of ${o.bRequests})`,
+      'A admitted / refused',
+      'B beside p50 / p90 ms',
+      'p50 ratio [95% CI] vs B alone',
+    ],
     ...results.map((r) => {
       const sf = sorted(r.besideFlood);
-      return [r.label, `${r.flood.ok} / ${r.flood.refused}${r.flood.failed ? ` / ${r.flood.failed} failed` : ''}`, `${fmt(percentile(sf, 50), 1)} / ${fmt(percentile(sf, 90), 1)}`, showRatio(quantileRatio(r.alone.flat(), r.besideFlood, 0.5))];
+      return [
+        r.label,
+        `${r.flood.ok} / ${r.flood.refused}${r.flood.failed ? ` / ${r.flood.failed} failed` : ''}`,
+        `${fmt(percentile(sf, 50), 1)} / ${fmt(percentile(sf, 90), 1)}`,
+        showRatio(quantileRatio(r.alone.flat(), r.besideFlood, 0.5)),
+      ];
     }),
   ]);
 }

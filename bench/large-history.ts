@@ -42,8 +42,14 @@ const resultsArg = process.argv.find((a) => a.startsWith('--results='))?.slice('
 const RESULTS = resultsArg ? resolve(resultsArg) : fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 header('large history: reads, export and ingest of a big workspace beside a 10k one, API vs raw driver', {
-  sizes: SIZES.join(','), reference: REFERENCE, runs: RUNS, budgetPerSeries: `${BUDGET_S}s`,
-  ingestEvents: INGEST, latencyRequests: LATENCY, seedBatch: SEED_BATCH, seedLanes: SEED_LANES,
+  sizes: SIZES.join(','),
+  reference: REFERENCE,
+  runs: RUNS,
+  budgetPerSeries: `${BUDGET_S}s`,
+  ingestEvents: INGEST,
+  latencyRequests: LATENCY,
+  seedBatch: SEED_BATCH,
+  seedLanes: SEED_LANES,
 });
 const started = new Date();
 const b = await openBench({ temporal: false });

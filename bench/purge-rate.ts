@@ -108,7 +108,10 @@ async function rawDelete(col: Collection<EventDoc>, workspaceId: string, batch: 
   let deleted = 0;
   for (;;) {
     const expired = { workspaceId, recordedAt: { $lt: cutoff } };
-    const picked = await col.find(expired, { projection: { _id: 1 } }).limit(batch).toArray();
+    const picked = await col
+      .find(expired, { projection: { _id: 1 } })
+      .limit(batch)
+      .toArray();
     const ids = picked.map((d) => d._id);
     if (ids.length === 0) return deleted;
     for (let i = 0; i < ids.length; i += 1_000) {

@@ -71,7 +71,7 @@ export async function runPurge(client: Client, store: Store, taskQueue: string):
 /** Activity calls over every run of a workflow, following its continue-as-new chain from the first run. */
 export async function activityCalls(client: Client, workflowId: string, firstRunId: string): Promise<number> {
   let calls = 0;
-  for (let runId: string | null | undefined = firstRunId; runId; ) {
+  for (let runId: string | null | undefined = firstRunId; runId;) {
     type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
     const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];

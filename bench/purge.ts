@@ -31,7 +31,8 @@ const N = arg('events', QUICK ? 20_000 : 1_000_000);
 const WORKSPACES = arg('workspaces', QUICK ? 1_000 : 10_000);
 const IDLE_MS = arg('idle-seconds', QUICK ? 20 : 60) * 1000;
 const ONLY = flag('only');
-if (ONLY !== undefined && ONLY !== 'pass' && ONLY !== 'rate') throw new Error(`--only must be pass or rate, not ${ONLY}`);
+if (ONLY !== undefined && ONLY !== 'pass' && ONLY !== 'rate')
+  throw new Error(`--only must be pass or rate, not ${ONLY}`);
 const pacing: Pacing = {
   batchSize: flag('batch-size') ?? process.env.RETENTION_BATCH_SIZE,
   pauseMs: flag('pause-ms') ?? process.env.RETENTION_BATCH_PAUSE_MS,

@@ -24,21 +24,40 @@ const B_REQUESTS = arg('b-requests', 40);
 const ISOLATION_ONLY = process.argv.includes('--isolation-only');
 const NORMAL_EVENTS = arg('normal-events', 10_000);
 const p = percentile;
-const VARIANTS = JSON.parse(process.argv.find((a) => a.startsWith('--variants='))?.slice('--variants='.length) ?? '{}') as Record<string, Record<string, string>>;
+const VARIANTS = JSON.parse(
+  process.argv.find((a) => a.startsWith('--variants='))?.slice('--variants='.length) ?? '{}',
+) as Record<string, Record<string, string>>;
 
-header('rate limiter cost: events.record with limits on vs off', { requests: REQUESTS, warmup: WARMUP, concurrency: 1 });
+header('rate limiter cost: events.record with limits on vs off', {
+  requests: REQUESTS,
+  warmup: WARMUP,
+  concurrency: 1,
+});
 const b = await openBench({ temporal: false });
 try {
-  const limited = await b.api('limits_on', { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_RECORD_PER_KEY: HIGH, RATE_LIMIT_RECORD_PER_WORKSPACE: HIGH, RATE_LIMIT_OTHER_PER_KEY: HIGH, RATE_LIMIT_OTHER_PER_WORKSPACE: HIGH });
+  const limited = await b.api('limits_on', {
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_RECORD_PER_KEY: HIGH,
+    RATE_LIMIT_RECORD_PER_WORKSPACE: HIGH,
+    RATE_LIMIT_OTHER_PER_KEY: HIGH,
+    RATE_LIMIT_OTHER_PER_WORKSPACE: HIGH,
+  });
   const open = await b.api('limits_off', { RATE_LIMIT_ENABLED: 'false' });
-  const lanesOf = await Promise.all([limited, open].map(async (api) => ({ api, tenant: await createTenantOverHttp(api.url) })));
+  const lanesOf = await Promise.all(
+    [limited, open].map(async (api) => ({ api, tenant: await createTenantOverHttp(api.url) })),
+  );
   let offset = 0;
   const measure = async (lane: (typeof lanesOf)[number], total: number) => {
     const times: number[] = [];
     await lanes(1, total, async (i) => {
       const started = performance.now();
-      const res = await fetch(`${lane.api.url}/trpc/events.record`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${lane.tenant.key}` }, body: JSON.stringify(sampleEvent(offset + i, run)) });
-      if (res.status !== 200) throw new Error(`events.record answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      const res = await fetch(`${lane.api.url}/trpc/events.record`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${lane.tenant.key}` },
+        body: JSON.stringify(sampleEvent(offset + i, run)),
+      });
+      if (res.status !== 200)
+        throw new Error(`events.record answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
       await res.arrayBuffer();
       times.push(performance.now() - started);
     });
@@ -58,11 +77,18 @@ try {
   await limited.proc.stop();
   await open.proc.stop();
   if (!ISOLATION_ONLY) console.log('');
-  if (!ISOLATION_ONLY) table([
-    ['path', 'p50 ms', 'p99 ms', 'p50 ratio', 'p99 ratio'],
-    ['limits on (every request takes a slot)', fmt(p(on, 50), 1), fmt(p(on, 99), 1), fmt(p(on, 50) / p(off, 50), 2), fmt(p(on, 99) / p(off, 99), 2)],
-    ['limits off (baseline)', fmt(p(off, 50), 1), fmt(p(off, 99), 1), '', ''],
-  ]);
+  if (!ISOLATION_ONLY)
+    table([
+      ['path', 'p50 ms', 'p99 ms', 'p50 ratio', 'p99 ratio'],
+      [
+        'limits on (every request takes a slot)',
+        fmt(p(on, 50), 1),
+        fmt(p(on, 99), 1),
+        fmt(p(on, 50) / p(off, 50), 2),
+        fmt(p(on, 99) / p(off, 99), 2),
+      ],
+      ['limits off (baseline)', fmt(p(off, 50), 1), fmt(p(off, 99), 1), '', ''],
+    ]);
 
   const variants: { label: string; env: Record<string, string> }[] = [
     { label: 'shipping: window limits at their defaults', env: { RATE_LIMIT_ENABLED: 'true' } },
@@ -77,22 +103,37 @@ try {
 }
 
 async function normalUse(): Promise<void> {
-
   // A single tenant's normal use under the shipping settings, on a workspace of NORMAL_EVENTS
   // events, in a database of its own. Refusals are counted and shown: the defaults must leave them at 0.
   const api = await b.api('normal_use', { RATE_LIMIT_ENABLED: 'true' });
   const tenant = await createTenantOverHttp(api.url);
   for (let i = 0; i < NORMAL_EVENTS; i += 500) {
-    const events = Array.from({ length: Math.min(500, NORMAL_EVENTS - i) }, (_, j) => sampleEvent(i + j, `${run}-normal`));
-    const res = await fetch(`${api.url}/trpc/events.recordBatch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.key}` }, body: JSON.stringify({ events }) });
+    const events = Array.from({ length: Math.min(500, NORMAL_EVENTS - i) }, (_, j) =>
+      sampleEvent(i + j, `${run}-normal`),
+    );
+    const res = await fetch(`${api.url}/trpc/events.recordBatch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.key}` },
+      body: JSON.stringify({ events }),
+    });
     if (res.status !== 200) throw new Error(`seeding answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   }
   const page = async (input: Record<string, unknown>) => {
     const started = performance.now();
-    const res = await fetch(`${api.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { authorization: `Bearer ${tenant.key}` } });
-    const body = (await res.json()) as { result?: { data?: { nextCursor?: string | null } }; error?: { message?: string } };
-    if (res.status !== 200 && res.status !== 429) throw new Error(`normal use was answered ${res.status}: ${body.error?.message ?? ''}`);
-    return { ms: performance.now() - started, next: body.result?.data?.nextCursor ?? null, refused: res.status === 429 };
+    const res = await fetch(`${api.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify(input))}`, {
+      headers: { authorization: `Bearer ${tenant.key}` },
+    });
+    const body = (await res.json()) as {
+      result?: { data?: { nextCursor?: string | null } };
+      error?: { message?: string };
+    };
+    if (res.status !== 200 && res.status !== 429)
+      throw new Error(`normal use was answered ${res.status}: ${body.error?.message ?? ''}`);
+    return {
+      ms: performance.now() - started,
+      next: body.result?.data?.nextCursor ?? null,
+      refused: res.status === 429,
+    };
   };
   const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
   // A viewer user: pages of 50 (the viewer's page), one click every 500 ms, 30 pages down, then searches.
@@ -117,23 +158,45 @@ async function normalUse(): Promise<void> {
   const calls: Promise<void>[] = [];
   let scriptCursor: string | null = null;
   for (let i = 0; i < 60; i++) {
-    calls.push(page({ limit: 100, ...(scriptCursor ? { cursor: scriptCursor } : {}) }).then((r) => {
-      script.push(r.ms);
-      if (r.refused) normalRefused.script++;
-      else scriptCursor = r.next;
-    }));
+    calls.push(
+      page({ limit: 100, ...(scriptCursor ? { cursor: scriptCursor } : {}) }).then((r) => {
+        script.push(r.ms);
+        if (r.refused) normalRefused.script++;
+        else scriptCursor = r.next;
+      }),
+    );
     await sleep(1000 / 3);
   }
   await Promise.all(calls);
   await api.proc.stop();
   const use = (label: string, times: number[], refused: number, perSecond: number) => {
     times.sort((x, y) => x - y);
-    return [label, `${times.length} / ${refused}`, `${fmt(p(times, 50), 1)} / ${fmt(p(times, 99), 1)}`, fmt(p(times, 50) * perSecond, 0)];
+    return [
+      label,
+      `${times.length} / ${refused}`,
+      `${fmt(p(times, 50), 1)} / ${fmt(p(times, 99), 1)}`,
+      fmt(p(times, 50) * perSecond, 0),
+    ];
   };
   console.log('');
   table([
-    [`one tenant's normal use, shipping settings, a workspace of ${NORMAL_EVENTS} events`, 'calls / refused', 'p50 / p99 ms (client side)', 'about ms of search per second'],
-    use('viewer user: pages of 50, one every 500 ms, then 3 searches', viewer, normalRefused.viewer, 1000 / (500 + p([...viewer].sort((x, y) => x - y), 50))),
+    [
+      `one tenant's normal use, shipping settings, a workspace of ${NORMAL_EVENTS} events`,
+      'calls / refused',
+      'p50 / p99 ms (client side)',
+      'about ms of search per second',
+    ],
+    use(
+      'viewer user: pages of 50, one every 500 ms, then 3 searches',
+      viewer,
+      normalRefused.viewer,
+      1000 /
+        (500 +
+          p(
+            [...viewer].sort((x, y) => x - y),
+            50,
+          )),
+    ),
     use('script: pages of 100 at 3/s', script, normalRefused.script, 3),
   ]);
 }

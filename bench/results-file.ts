@@ -1,7 +1,8 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 
-const HEADER = '# Benchmark results\n\nDated sections appended by the benchmarks, newest last: each names its '
-  + 'command and settings, with figures as measured on the machine named.\n';
+const HEADER =
+  '# Benchmark results\n\nDated sections appended by the benchmarks, newest last: each names its ' +
+  'command and settings, with figures as measured on the machine named.\n';
 
 /**
  * Appends a section to a results file (bench/RESULTS.md), creating it with its header first if

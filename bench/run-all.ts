@@ -51,8 +51,14 @@ const runs: [string, string[], Record<string, string>?][] = quick
 let failed = 0;
 for (const [script, args, env] of runs) {
   const started = Date.now();
-  const res = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', script), ...args], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
-  console.log(`[bench] ${script} ${args.join(' ')} ${res.status === 0 ? 'done' : `FAILED (${res.status ?? res.signal})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', script), ...args], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  console.log(
+    `[bench] ${script} ${args.join(' ')} ${res.status === 0 ? 'done' : `FAILED (${res.status ?? res.signal})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   if (res.status !== 0) failed += 1;
 }
 process.exit(failed === 0 ? 0 : 1);

@@ -23,13 +23,37 @@ try {
   const now = new Date();
   const org = { _id: newId('organization'), name: 'bench', createdAt: now };
   await store.organizations.insert(org);
-  const ws = { _id: newId('workspace'), organizationId: org._id, name: 'bench', plan: 'enterprise' as const, eventSeq: 0, createdAt: now, updatedAt: now };
+  const ws = {
+    _id: newId('workspace'),
+    organizationId: org._id,
+    name: 'bench',
+    plan: 'enterprise' as const,
+    eventSeq: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
   await store.workspaces.insert(ws);
   for (let i = 0; i < N; i += 500) {
     const docs: NewEvent[] = Array.from({ length: Math.min(500, N - i) }, (_, j) => {
       const e = sampleEvent(i + j, run);
       const id = newId('event');
-      return { _id: id, workspaceId: ws._id, organizationId: org._id, category: e.category, action: e.action, actor: e.actor, target: e.target, description: e.description, metadata: e.metadata, occurredAt: now, recordedAt: now, context: e.context, idempotencyKey: null, idem: `auto:${id}`, tokens: searchTokens(e) };
+      return {
+        _id: id,
+        workspaceId: ws._id,
+        organizationId: org._id,
+        category: e.category,
+        action: e.action,
+        actor: e.actor,
+        target: e.target,
+        description: e.description,
+        metadata: e.metadata,
+        occurredAt: now,
+        recordedAt: now,
+        context: e.context,
+        idempotencyKey: null,
+        idem: `auto:${id}`,
+        tokens: searchTokens(e),
+      };
     });
     await store.events.insertForWorkspace(ws._id, docs);
   }
@@ -40,7 +64,7 @@ try {
   const reader = new StreamLogStore(db, new StreamHeadsStore(db));
   let t0 = performance.now();
   let read = 0;
-  for (let pos = 1; ; ) {
+  for (let pos = 1; ;) {
     const r = await reader.resolve(ws._id, pos, new Date());
     if (r === null || r === 'open') break;
     read += r.claim.events.length;

@@ -4,7 +4,7 @@ import { quantileRatio, verdict } from './stats.ts';
 /** Latency-like samples: 40 ms plus a seeded long tail. */
 function latencies(n: number, scale: number, seed: number): number[] {
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: n }, () => scale * (40 - 8 * Math.log(1 - next())));
 }
 

@@ -24,12 +24,25 @@ export function seeded(seed: number): () => number {
  * both samples resampled with replacement `iterations` times. The interval is what tells an
  * effect from the machine's noise: a single run's ratio cannot.
  */
-export function quantileRatio(baseline: number[], treated: number[], q: number, iterations = 2000, seed = 1): RatioEstimate {
+export function quantileRatio(
+  baseline: number[],
+  treated: number[],
+  q: number,
+  iterations = 2000,
+  seed = 1,
+): RatioEstimate {
   const random = seeded(seed);
-  const at = (xs: number[]) => quantileSorted([...xs].sort((a, b) => a - b), q);
+  const at = (xs: number[]) =>
+    quantileSorted(
+      [...xs].sort((a, b) => a - b),
+      q,
+    );
   const ratios: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    ratios.push(at(sampleWithReplacement(treated, treated.length, random)) / at(sampleWithReplacement(baseline, baseline.length, random)));
+    ratios.push(
+      at(sampleWithReplacement(treated, treated.length, random)) /
+        at(sampleWithReplacement(baseline, baseline.length, random)),
+    );
   }
   return { ratio: at(treated) / at(baseline), low: quantile(ratios, 0.025), high: quantile(ratios, 0.975) };
 }

@@ -19,14 +19,26 @@ const PER = arg('per', 1_000);
 const ROUNDS = arg('rounds', 5);
 const WS = 'ws_01JA2Q3R4S5T6V7W8X9Y0Z1A2C';
 
-header('offline verification: verifyLog vs hashing canonical JSON alone', { events: N, perCheckpoint: PER, rounds: ROUNDS });
+header('offline verification: verifyLog vs hashing canonical JSON alone', {
+  events: N,
+  perCheckpoint: PER,
+  rounds: ROUNDS,
+});
 const key = parseSigningKey(generateSigningKeyValue());
 const t0 = Date.UTC(2024, 0, 1);
 // Events as an export carries them: ISO strings, the stored hash alongside.
 const events: VerifyInput['events'] = Array.from({ length: N }, (_, i) => {
   const { idempotencyKey: _k, ...e } = sampleEvent(i, 'bench');
   const at = new Date(t0 + i * 10).toISOString();
-  const ev = { ...e, id: `aud_${String(i).padStart(26, '0')}`, workspaceId: WS, organizationId: 'org_01JA2Q3R4S5T6V7W8X9Y0Z1A2D', seq: i + 1, occurredAt: at, recordedAt: at };
+  const ev = {
+    ...e,
+    id: `aud_${String(i).padStart(26, '0')}`,
+    workspaceId: WS,
+    organizationId: 'org_01JA2Q3R4S5T6V7W8X9Y0Z1A2D',
+    seq: i + 1,
+    occurredAt: at,
+    recordedAt: at,
+  };
   return { ...ev, hash: eventHash(ev) };
 });
 const checkpoints: VerifyInput['checkpoints'] = [];
@@ -34,10 +46,28 @@ for (let i = 0; i < N; i += PER) {
   const chunk = events.slice(i, i + PER);
   const leaves = chunk.map((e) => e.hash!);
   const prev = checkpoints[checkpoints.length - 1];
-  const h = { id: `chk_${checkpoints.length + 1}`, workspaceId: WS, number: checkpoints.length + 1, count: chunk.length, seqs: toRanges(chunk.map((e) => e.seq)), from: prev ? prev.through + 1 : 1, through: chunk[chunk.length - 1]!.seq, root: merkleRoot(leaves), previous: prev ? checkpointHash(prev) : null, sealedAt: new Date(t0 + i * 10 + 60_000).toISOString(), keyId: key.keyId };
+  const h = {
+    id: `chk_${checkpoints.length + 1}`,
+    workspaceId: WS,
+    number: checkpoints.length + 1,
+    count: chunk.length,
+    seqs: toRanges(chunk.map((e) => e.seq)),
+    from: prev ? prev.through + 1 : 1,
+    through: chunk[chunk.length - 1]!.seq,
+    root: merkleRoot(leaves),
+    previous: prev ? checkpointHash(prev) : null,
+    sealedAt: new Date(t0 + i * 10 + 60_000).toISOString(),
+    keyId: key.keyId,
+  };
   checkpoints.push({ ...h, signature: signText(checkpointSigningInput(h), key), leaves });
 }
-const input: VerifyInput = { workspaceId: WS, events, checkpoints, purges: [], keys: [{ keyId: key.keyId, publicKey: key.publicKey }] };
+const input: VerifyInput = {
+  workspaceId: WS,
+  events,
+  checkpoints,
+  purges: [],
+  keys: [{ keyId: key.keyId, publicKey: key.publicKey }],
+};
 const ndjson = events.map((e) => JSON.stringify(e)).join('\n');
 
 const time = (fn: () => void) => {
@@ -50,7 +80,8 @@ const floor = () => {
 };
 const verify = () => {
   const r = verifyLog(input);
-  if (!r.ok || r.counts.sealed !== N) throw new Error(`the honest log did not verify: ${JSON.stringify(r.findings.slice(0, 3))}`);
+  if (!r.ok || r.counts.sealed !== N)
+    throw new Error(`the honest log did not verify: ${JSON.stringify(r.findings.slice(0, 3))}`);
 };
 const fromText = () => {
   const parsed = ndjson.split('\n').map((l) => JSON.parse(l) as VerifyInput['events'][number]);

@@ -8,7 +8,12 @@ import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Webhook } from 'standardwebhooks';
 
-const flag = (name: string) => process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+const flag = (name: string) =>
+  process.argv
+    .find((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+    ?.split('=')
+    .slice(1)
+    .join('=');
 const port = Number(flag('port') ?? 4000);
 const secret = flag('secret');
 const failing = flag('fail') !== undefined;
@@ -41,7 +46,13 @@ createServer((req, res) => {
       }
     }
     const count = (body.match(/"auditseq"/g) ?? []).length;
-    process.stdout.write(`${new Date().toISOString()} ${req.method} ${req.url} ${headers['webhook-id'] ?? ''} · ${count} event${count === 1 ? '' : 's'} ${seqs(body)} · ${check} · answered ${failing ? 503 : 204}\n`);
+    process.stdout.write(
+      `${new Date().toISOString()} ${req.method} ${req.url} ${headers['webhook-id'] ?? ''} · ${count} event${count === 1 ? '' : 's'} ${seqs(body)} · ${check} · answered ${failing ? 503 : 204}\n`,
+    );
     res.writeHead(failing ? 503 : 204).end();
   });
-}).listen(port, '127.0.0.1', () => process.stdout.write(`receiver listening on http://127.0.0.1:${port}/ (${failing ? 'answering 503' : 'answering 204'})\n`));
+}).listen(port, '127.0.0.1', () =>
+  process.stdout.write(
+    `receiver listening on http://127.0.0.1:${port}/ (${failing ? 'answering 503' : 'answering 204'})\n`,
+  ),
+);

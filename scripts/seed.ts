@@ -60,10 +60,17 @@ async function readPlan(): Promise<Plan> {
   try {
     flags = parseArgs({ options: OPTIONS }).values;
   } catch (err) {
-    throw new Error(`${(err as Error).message} (options: ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')})`);
+    throw new Error(
+      `${(err as Error).message} (options: ${Object.keys(OPTIONS)
+        .map((o) => `--${o}`)
+        .join(', ')})`,
+    );
   }
   const url = String(flags.api).replace(/\/+$/, '');
-  const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+  const up = await fetch(`${url}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!up) throw new Error(`nothing answers at ${url}/healthz (start the service with npm start, or pass --api)`);
   return {
     url,
@@ -118,9 +125,11 @@ async function createOthers(p: Plan, organizationId: string, firstSeed: number) 
 /** Runs `worker` over items 0 … total - 1 on `concurrency` lanes. */
 async function inLanes(concurrency: number, total: number, worker: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let i = next++; i < total; i = next++) await worker(i);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < total; i = next++) await worker(i);
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -139,8 +148,10 @@ async function main(): Promise<void> {
   const [first] = await own.client.recordBatch(batchOf(own, 0));
   const { workspaceId, organizationId } = first!;
   const spread = p.others === 0 ? '' : ` and ${fmt(p.others)} over ${p.otherWorkspaces} new ones of ${organizationId}`;
-  console.log(`seeding ${fmt(p.events)} events into workspace ${workspaceId}${spread}, through ${p.url} `
-    + `(batches of ${p.batch}, ${p.lanes} lanes)`);
+  console.log(
+    `seeding ${fmt(p.events)} events into workspace ${workspaceId}${spread}, through ${p.url} ` +
+      `(batches of ${p.batch}, ${p.lanes} lanes)`,
+  );
   const others = p.others > 0 ? await createOthers(p, organizationId, own.seed) : { targets: [], orgKey: null };
 
   // Every workspace's batches in step with the others', as a busy organization records them.

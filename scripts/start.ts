@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { ConfigError, parseConfig } from '@audit/shared';
 import { generateSigningKeyValue } from '@audit/shared/integrity/signing';
 import { ensureDemoKey } from './demo-workspace.ts';
-import { DATA_DIR, REPO_ROOT, ensureTools, startFerretDb, startTemporalDev, stopChild, type RunningServer } from '@audit/local-servers';
+import {
+  DATA_DIR,
+  REPO_ROOT,
+  ensureTools,
+  startFerretDb,
+  startTemporalDev,
+  stopChild,
+  type RunningServer,
+} from '@audit/local-servers';
 
 /**
  * `npm start`: the whole service on one machine. Without TEMPORAL_ADDRESS / MONGODB_URI it runs
@@ -27,8 +35,18 @@ async function localSecret(file: string, make: () => string): Promise<string> {
 }
 
 function runChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}`).join('\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => `[${name}] ${l}`)
+      .join('\n');
   child.stdout?.on('data', (c: Buffer) => say(prefix(c)));
   child.stderr?.on('data', (c: Buffer) => process.stderr.write(`${prefix(c)}\n`));
   child.on('exit', (code, signal) => {
@@ -46,7 +64,10 @@ function runChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildPro
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -80,7 +101,9 @@ async function main(): Promise<void> {
     if (localTemporal) {
       const port = Number(env.LOCAL_TEMPORAL_PORT ?? 7233);
       const uiPort = Number(env.LOCAL_TEMPORAL_UI_PORT ?? 8233);
-      say(`[start] starting the Temporal dev server on 127.0.0.1:${port}, UI on ${uiPort} (state in .data/temporal.db)`);
+      say(
+        `[start] starting the Temporal dev server on 127.0.0.1:${port}, UI on ${uiPort} (state in .data/temporal.db)`,
+      );
       const temporal = await startTemporalDev(tools, { dataDir: DATA_DIR, port, uiPort, persist: true });
       servers.push(temporal);
       env.TEMPORAL_ADDRESS = temporal.address;
@@ -109,19 +132,34 @@ async function main(): Promise<void> {
   runChild('api', 'packages/api/src/main.ts', env);
   await waitForHealth(`http://127.0.0.1:${config.PORT}/healthz`, 60_000);
   runChild('worker', 'packages/worker/src/main.ts', env);
-  const demoKey = localMode ? await ensureDemoKey(`http://127.0.0.1:${config.PORT}`, config.ADMIN_TOKEN).catch((err: Error) => `(not created: ${err.message})`) : null;
+  const demoKey = localMode
+    ? await ensureDemoKey(`http://127.0.0.1:${config.PORT}`, config.ADMIN_TOKEN).catch(
+        (err: Error) => `(not created: ${err.message})`,
+      )
+    : null;
 
   const uiPort = env.LOCAL_TEMPORAL_UI_PORT ?? '8233';
   say('');
   say('  Audit log service is running');
   say(`  API (tRPC)   ${config.PUBLIC_BASE_URL}/trpc`);
   say(`  Viewer       ${config.PUBLIC_BASE_URL}/`);
-  say(`  Metrics      ${config.PUBLIC_BASE_URL}/metrics${config.WORKER_METRICS_PORT ? `, worker http://localhost:${config.WORKER_METRICS_PORT}/metrics` : ''}`);
-  say(localTemporal ? `  Temporal UI  http://localhost:${uiPort}` : `  Temporal     ${config.TEMPORAL_ADDRESS} (external)`);
+  say(
+    `  Metrics      ${config.PUBLIC_BASE_URL}/metrics${config.WORKER_METRICS_PORT ? `, worker http://localhost:${config.WORKER_METRICS_PORT}/metrics` : ''}`,
+  );
+  say(
+    localTemporal
+      ? `  Temporal UI  http://localhost:${uiPort}`
+      : `  Temporal     ${config.TEMPORAL_ADDRESS} (external)`,
+  );
   say(localMongo ? `  MongoDB      ${config.MONGODB_URI} (local FerretDB)` : '  MongoDB      external (MONGODB_URI)');
-  say(process.env.ADMIN_TOKEN ? '  Admin token  from ADMIN_TOKEN' : `  Admin token  ${config.ADMIN_TOKEN}  (kept in .data/admin-token)`);
+  say(
+    process.env.ADMIN_TOKEN
+      ? '  Admin token  from ADMIN_TOKEN'
+      : `  Admin token  ${config.ADMIN_TOKEN}  (kept in .data/admin-token)`,
+  );
   if (demoKey) say(`  Sign-in key  ${demoKey}  (Enterprise workspace "demo", every scope; kept in .data/demo-key)`);
-  if (localMode && config.WEBHOOK_ALLOW_PRIVATE) say('  Destinations may be http://127.0.0.1 here (local mode; try npm run receiver)');
+  if (localMode && config.WEBHOOK_ALLOW_PRIVATE)
+    say('  Destinations may be http://127.0.0.1 here (local mode; try npm run receiver)');
   say('  Ctrl-C stops everything.');
   say('');
 }
@@ -129,6 +167,6 @@ async function main(): Promise<void> {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 main().catch(async (err) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
   await shutdown(1);
 });

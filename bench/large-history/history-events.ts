@@ -1,7 +1,14 @@
 import { CATALOGUE, type Category, type RecordEventInput } from '@audit/shared';
 import { seeded } from '../stats.ts';
 import {
-  ENVIRONMENTS, FIRST_NAMES, LAST_NAMES, RARE, REPOSITORIES, SERVICES, USER_AGENTS, WORDS,
+  ENVIRONMENTS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  RARE,
+  REPOSITORIES,
+  SERVICES,
+  USER_AGENTS,
+  WORDS,
 } from './vocabulary.ts';
 
 /**
@@ -14,12 +21,22 @@ import {
 
 /** Share of each category, in percent (sums to 100). */
 const CATEGORY_WEIGHTS: [Category, number][] = [
-  ['workflow', 28], ['auth', 14], ['pull_request', 12], ['lock', 10], ['instance', 8], ['release', 5], ['github', 4],
-  ['schedule', 4], ['permission', 4], ['workspace', 3], ['billing', 3], ['team_member', 3], ['entitlement', 2],
+  ['workflow', 28],
+  ['auth', 14],
+  ['pull_request', 12],
+  ['lock', 10],
+  ['instance', 8],
+  ['release', 5],
+  ['github', 4],
+  ['schedule', 4],
+  ['permission', 4],
+  ['workspace', 3],
+  ['billing', 3],
+  ['team_member', 3],
+  ['entitlement', 2],
 ];
 
 const USERS = 400;
-
 
 /** murmur3's finaliser: neighbouring indexes must not start neighbouring sequences. */
 function mix(h: number): number {
@@ -84,17 +101,30 @@ function targetOf(category: Category, rnd: () => number): NonNullable<RecordEven
   const member = userActor(n % USERS);
   const title = `${pick(WORDS, rnd)} ${pick(WORDS, rnd)}`;
   switch (category) {
-    case 'workflow': case 'lock': case 'instance': return stack(rnd);
-    case 'pull_request': return { type: 'pull_request', id: `pr_${n}`, name: `#${n} ${title}` };
-    case 'github': return { type: 'repository', id: `repo_${repo}`, name: `acme/${repo}` };
-    case 'release': return { type: 'release', id: `rel_${n}`, name: `v2.${n % 90}.${n % 7}` };
-    case 'schedule': return { type: 'schedule', id: `sch_${n % 40}`, name: 'nightly drift check' };
-    case 'team_member': return { type: 'member', id: member.id, name: member.name! };
-    case 'permission': return { type: 'role', id: `role_${pick(['admin', 'editor', 'viewer'], rnd)}`, name: 'role' };
-    case 'auth': return { type: 'oidc_provider', id: 'github-actions', name: 'GitHub Actions OIDC' };
-    case 'billing': return { type: 'subscription', id: `sub_${n % 300}`, name: 'Enterprise annual' };
-    case 'entitlement': return { type: 'plan', id: pick(['enterprise', 'team', 'free'], rnd) };
-    default: return { type: 'workspace', id: 'main', name: 'main workspace' };
+    case 'workflow':
+    case 'lock':
+    case 'instance':
+      return stack(rnd);
+    case 'pull_request':
+      return { type: 'pull_request', id: `pr_${n}`, name: `#${n} ${title}` };
+    case 'github':
+      return { type: 'repository', id: `repo_${repo}`, name: `acme/${repo}` };
+    case 'release':
+      return { type: 'release', id: `rel_${n}`, name: `v2.${n % 90}.${n % 7}` };
+    case 'schedule':
+      return { type: 'schedule', id: `sch_${n % 40}`, name: 'nightly drift check' };
+    case 'team_member':
+      return { type: 'member', id: member.id, name: member.name! };
+    case 'permission':
+      return { type: 'role', id: `role_${pick(['admin', 'editor', 'viewer'], rnd)}`, name: 'role' };
+    case 'auth':
+      return { type: 'oidc_provider', id: 'github-actions', name: 'GitHub Actions OIDC' };
+    case 'billing':
+      return { type: 'subscription', id: `sub_${n % 300}`, name: 'Enterprise annual' };
+    case 'entitlement':
+      return { type: 'plan', id: pick(['enterprise', 'team', 'free'], rnd) };
+    default:
+      return { type: 'workspace', id: 'main', name: 'main workspace' };
   }
 }
 

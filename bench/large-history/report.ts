@@ -35,18 +35,36 @@ export function shapeRows(r: SizeResult): Row[] {
   const commonP50 = common ? p(common.big.api, 50) : Number.NaN;
   const ref = `ref ${fmt(r.reference)}`;
   const head = [
-    'shape (limit 50)', 'rows', 'API p50 / p99 ms', 'raw p50 / p99 ms', 'API / raw p50', `API ${ref} p50 / p99 ms`,
-    `raw ${ref} p50 ms`, `API / raw ${ref}`, `big / ${ref} p50`, 'runs (big/ref)', 'goal (big)', 'verdict',
+    'shape (limit 50)',
+    'rows',
+    'API p50 / p99 ms',
+    'raw p50 / p99 ms',
+    'API / raw p50',
+    `API ${ref} p50 / p99 ms`,
+    `raw ${ref} p50 ms`,
+    `API / raw ${ref}`,
+    `big / ${ref} p50`,
+    'runs (big/ref)',
+    'goal (big)',
+    'verdict',
   ];
   const rows = r.shapes.map((pair) => {
     if (!measured(pair)) return [pair.name, '-', ...head.slice(2, -1).map(() => ''), `FAILED: ${oneLine(pair.error)}`];
     const v = verdict(pair, commonP50);
     const api = (s: ShapeResult) => p(s.api, 50);
     return [
-      pair.big.shape.name, `${pair.big.rows}`,
-      spread(pair.big.api), spread(pair.big.raw), x(api(pair.big) / p(pair.big.raw, 50)),
-      spread(pair.ref.api), ms(p(pair.ref.raw, 50)), x(api(pair.ref) / p(pair.ref.raw, 50)),
-      x(api(pair.big) / api(pair.ref)), `${pair.big.api.length}/${pair.ref.api.length}`, v.goal, mark(v.met),
+      pair.big.shape.name,
+      `${pair.big.rows}`,
+      spread(pair.big.api),
+      spread(pair.big.raw),
+      x(api(pair.big) / p(pair.big.raw, 50)),
+      spread(pair.ref.api),
+      ms(p(pair.ref.raw, 50)),
+      x(api(pair.ref) / p(pair.ref.raw, 50)),
+      x(api(pair.big) / api(pair.ref)),
+      `${pair.big.api.length}/${pair.ref.api.length}`,
+      v.goal,
+      mark(v.met),
     ];
   });
   return [head, ...rows];
@@ -65,8 +83,15 @@ export function exportRows(r: SizeResult): Row[] {
   const ref = `ref ${fmt(r.reference)}`;
   return [
     [
-      'export (NDJSON, whole workspace)', 'rows', 'first byte ms', 'seconds', 'events/s', 'API / raw events/s',
-      'API RSS MiB (before → peak)', 'goal', 'verdict',
+      'export (NDJSON, whole workspace)',
+      'rows',
+      'first byte ms',
+      'seconds',
+      'events/s',
+      'API / raw events/s',
+      'API RSS MiB (before → peak)',
+      'goal',
+      'verdict',
     ],
     ['API GET /export, big', ...cells(e.big), x(e.big.perSecond / e.bigRaw.perSecond), rss(e.big), goal, mark(met)],
     ['raw find (same sort, batches of 1,000), big', ...cells(e.bigRaw), '', '', '', ''],
@@ -81,10 +106,22 @@ export function ingestRows(r: SizeResult): Row[] {
   const p50 = p(l.ours.sorted, 50) / p(l.base.sorted, 50);
   return [
     ['ingest beside the history', 'ours', 'raw driver', 'ratio', 'goal', 'verdict'],
-    ['events/s, recordBatch of 500, 4 clients', fmt(i.ours), `${fmt(i.base)} (insertMany)`, fmt(ratio, 2), '≥ 0.9',
-      mark(ratio >= 0.9)],
-    ['events.record p50 / p99 ms, 1 client', spread(l.ours.sorted), `${spread(l.base.sorted)} (insertOne)`, x(p50),
-      'p50 ≤ x3', mark(p50 <= 3)],
+    [
+      'events/s, recordBatch of 500, 4 clients',
+      fmt(i.ours),
+      `${fmt(i.base)} (insertMany)`,
+      fmt(ratio, 2),
+      '≥ 0.9',
+      mark(ratio >= 0.9),
+    ],
+    [
+      'events.record p50 / p99 ms, 1 client',
+      spread(l.ours.sorted),
+      `${spread(l.base.sorted)} (insertOne)`,
+      x(p50),
+      'p50 ≤ x3',
+      mark(p50 <= 3),
+    ],
   ];
 }
 
@@ -112,8 +149,9 @@ function mdTable(rows: Row[]): string {
 export function markdownSection(r: SizeResult, title: string, note: string): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const machine = `${availableParallelism()} cores (os.availableParallelism), ${cpu}, node ${process.version}`;
-  const data = `${fmt(r.n)} events beside the big workspace in nine other workspaces of its organization; reference `
-    + `workspace ${fmt(r.reference)} (+ ${fmt(r.reference)} beside it); ${seedLine(r)}.`;
+  const data =
+    `${fmt(r.n)} events beside the big workspace in nine other workspaces of its organization; reference ` +
+    `workspace ${fmt(r.reference)} (+ ${fmt(r.reference)} beside it); ${seedLine(r)}.`;
   const lines = [`## ${title}: big workspace ${fmt(r.n)} events`, '', `${note} Machine: ${machine}. ${data}`];
   for (const rows of [shapeRows(r), exportRows(r), ingestRows(r)]) lines.push('', mdTable(rows));
   return `${lines.join('\n')}\n`;

@@ -73,8 +73,10 @@ async function seedSize(store: Store, large: Org, small: Org, n: number, end: nu
   const targets = [...targetsOf(large, n, n), ...targetsOf(small, s.reference, s.reference)];
   const events = targets.reduce((sum, t) => sum + t.count, 0);
   const ref = fmt(s.reference);
-  s.log(`\n[${fmt(n)}] seeding ${fmt(events)} events through the store (${fmt(n)} in the big workspace, `
-    + `${fmt(n)} beside it, ${ref} + ${ref} in the reference organization)`);
+  s.log(
+    `\n[${fmt(n)}] seeding ${fmt(events)} events through the store (${fmt(n)} in the big workspace, ` +
+      `${fmt(n)} beside it, ${ref} + ${ref} in the reference organization)`,
+  );
   const ms = await seedThroughStore(store, targets, { end, batch: s.seedBatch, lanes: s.seedLanes, log: s.log });
   for (const org of [large, small]) {
     await insertNeedle(store, { workspaceId: org.main, organizationId: org.organizationId }, end);
@@ -97,8 +99,10 @@ async function measureShapes(url: string, big: Side, ref: Side, end: number, s: 
         ref: await measureShape(url, ref, refShape, s.reps),
       };
       const p50 = (sorted: number[]) => fmt(percentile(sorted, 50), 1);
-      s.log(`  ${bigShape.name}: API p50 ${p50(pair.big.api)} ms (reference ${p50(pair.ref.api)}), `
-        + `raw ${p50(pair.big.raw)} ms, ${pair.big.api.length} runs`);
+      s.log(
+        `  ${bigShape.name}: API p50 ${p50(pair.big.api)} ms (reference ${p50(pair.ref.api)}), ` +
+          `raw ${p50(pair.big.raw)} ms, ${pair.big.api.length} runs`,
+      );
       shapes.push(pair);
     } catch (err) {
       // A query FerretDB cannot answer within the driver's wait, or a page the two paths disagree
@@ -119,7 +123,10 @@ async function measureExports(url: string, big: Side, ref: Side, s: SizeSettings
     ref: await exportOverHttp(url, ref.org.workspaceKey),
     refRaw: await exportRaw(ref.col, ref.org.main),
   };
-  for (const [a, r] of [[exports.big, exports.bigRaw], [exports.ref, exports.refRaw]] as const) {
+  for (const [a, r] of [
+    [exports.big, exports.bigRaw],
+    [exports.ref, exports.refRaw],
+  ] as const) {
     if (a.rows !== r.rows) throw new Error(`export gave ${a.rows} rows, the raw find ${r.rows}`);
   }
   const e = exports.big;
@@ -135,12 +142,25 @@ async function measureIngest(url: string, col: Collection<EventDoc>, s: SizeSett
   const rawWs = (organizationId: string) => ({ workspaceId: newId('workspace'), organizationId });
   const ws = { workspaceId: tenant.workspaceId, organizationId: tenant.organizationId };
   const ingest = await compareIngest({
-    apiUrl: url, key: tenant.key, warmKey: warm.key, tenant: ws, stored: col,
-    raw: col, rawWorkspace: rawWs(ws.organizationId), events: s.ingestEvents, batch: 500, clients: 4, run: s.run,
+    apiUrl: url,
+    key: tenant.key,
+    warmKey: warm.key,
+    tenant: ws,
+    stored: col,
+    raw: col,
+    rawWorkspace: rawWs(ws.organizationId),
+    events: s.ingestEvents,
+    batch: 500,
+    clients: 4,
+    run: s.run,
   });
   s.log(`  ingest: ${fmt(ingest.ours)} events/s through the API, ${fmt(ingest.base)} raw`);
   const paths = recordLatencyPaths({
-    apiUrl: url, key: latencyTenant.key, raw: col, rawWorkspace: rawWs(latencyTenant.organizationId), run: s.run,
+    apiUrl: url,
+    key: latencyTenant.key,
+    raw: col,
+    rawWorkspace: rawWs(latencyTenant.organizationId),
+    run: s.run,
   });
   const latency = await paths.compare(1, s.latencyRequests, Math.max(20, Math.floor(s.latencyRequests / 5)));
   return { ingest, latency };

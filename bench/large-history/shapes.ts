@@ -86,7 +86,11 @@ export function rawQuery(col: Collection<EventDoc>, workspaceIds: string[], shap
   const filter = keysetFilter(workspaceIds, shape.position, search);
   const dir = shape.position?.direction === 'newer' ? 1 : -1;
   return async () => {
-    const docs = await col.find(filter).sort({ recordedAt: dir, _id: dir }).limit(PAGE + 1).toArray();
+    const docs = await col
+      .find(filter)
+      .sort({ recordedAt: dir, _id: dir })
+      .limit(PAGE + 1)
+      .toArray();
     const page = docs.slice(0, PAGE).map((d) => d._id);
     return dir === 1 ? page.reverse() : page;
   };

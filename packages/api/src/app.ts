@@ -29,7 +29,8 @@ export function createApp(deps: ApiDeps): Express {
       maxBodySize: MAX_BODY_BYTES,
       createContext: ({ req }) => createContextFromRequest(deps, req),
       onError: ({ error, path, ctx }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') (ctx?.log ?? deps.log).error({ path, error: error.message, cause: String(error.cause) }, 'procedure failed');
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          (ctx?.log ?? deps.log).error({ path, error: error.message, cause: String(error.cause) }, 'procedure failed');
       },
     }),
   );

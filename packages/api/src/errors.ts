@@ -7,7 +7,10 @@ export function notFound(what: string, id: string): TRPCError {
 
 /** Not the generic refusal: the caller has the whole key, so it may learn it expired and when. */
 export function keyExpired(prefix: string, expiresAt: Date): TRPCError {
-  return new TRPCError({ code: 'UNAUTHORIZED', message: `this API key (${prefix}…) expired at ${expiresAt.toISOString()}; ask for a new one` });
+  return new TRPCError({
+    code: 'UNAUTHORIZED',
+    message: `this API key (${prefix}…) expired at ${expiresAt.toISOString()}; ask for a new one`,
+  });
 }
 
 export function forbidden(message: string): TRPCError {
@@ -25,5 +28,9 @@ export function invalidField(path: (string | number)[], message: string): TRPCEr
 
 /** The database is out of reach: retryable (503), never a 500 that could read as "maybe stored". */
 export function databaseUnavailable(cause: unknown): TRPCError {
-  return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable; retry with the same idempotency key', cause });
+  return new TRPCError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'the database is unavailable; retry with the same idempotency key',
+    cause,
+  });
 }

@@ -1,5 +1,7 @@
 /** The same key for the same event on every attempt, and a fresh one for each event sent without. */
-export function withIdempotencyKey<E extends { idempotencyKey?: string | undefined }>(event: E): E & { idempotencyKey: string } {
+export function withIdempotencyKey<E extends { idempotencyKey?: string | undefined }>(
+  event: E,
+): E & { idempotencyKey: string } {
   return { ...event, idempotencyKey: event.idempotencyKey ?? globalThis.crypto.randomUUID() };
 }
 

@@ -39,7 +39,8 @@ describe('the typed client', () => {
     expect(second.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
 
     const pages = [];
-    for await (const page of client.list({ limit: 1, categories: ['lock'] })) pages.push(page.items.map((e) => e.actor.id));
+    for await (const page of client.list({ limit: 1, categories: ['lock'] }))
+      pages.push(page.items.map((e) => e.actor.id));
     expect(pages).toEqual([['usr_b'], ['usr_a']]);
     expect(await client.get(first.id)).toEqual(first);
     expect((await client.retention()).plan).toBe('enterprise');
@@ -65,7 +66,9 @@ describe('the typed client', () => {
       expect(proxy.bodies).toHaveLength(2);
       expect(proxy.bodies[1]).toBe(proxy.bodies[0]);
       expect(JSON.parse(proxy.bodies[0]!).idempotencyKey).toBe(event.idempotencyKey);
-      const stored = await env.deps.store.events.col.find({ workspaceId: tenant.workspaceId, 'actor.id': 'usr_retry' }).toArray();
+      const stored = await env.deps.store.events.col
+        .find({ workspaceId: tenant.workspaceId, 'actor.id': 'usr_retry' })
+        .toArray();
       expect(stored.map((d) => d._id)).toEqual([event.id]);
     } finally {
       await proxy.close();

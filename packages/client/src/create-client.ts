@@ -13,7 +13,9 @@ export type RecordEvent = Omit<Inputs['events']['record'], 'workspaceId'>;
 export type AuditEvent = Outputs['events']['record'];
 export type ListInput = Inputs['events']['list'];
 export type EventPage = Outputs['events']['list'];
-export type Webhooks = { [P in keyof Inputs['webhooks']]: (input: Inputs['webhooks'][P]) => Promise<Outputs['webhooks'][P]> };
+export type Webhooks = {
+  [P in keyof Inputs['webhooks']]: (input: Inputs['webhooks'][P]) => Promise<Outputs['webhooks'][P]>;
+};
 
 export interface AuditLogClientOptions {
   /** Where the API is, e.g. `https://audit.example.com`. */
@@ -35,7 +37,9 @@ export class RecordBatchError extends Error {
     readonly remaining: (RecordEvent & { idempotencyKey: string })[],
     override readonly cause: unknown,
   ) {
-    super(`recorded ${recorded.length} events, then failed with ${remaining.length} left: ${(cause as Error)?.message ?? String(cause)}`);
+    super(
+      `recorded ${recorded.length} events, then failed with ${remaining.length} left: ${(cause as Error)?.message ?? String(cause)}`,
+    );
   }
 }
 
@@ -58,7 +62,9 @@ export function createAuditLogClient(options: AuditLogClientOptions) {
     ],
   });
   const scoped = <I extends object>(input: I): I & { workspaceId?: string } =>
-    options.workspaceId && !('workspaceId' in input && input.workspaceId) ? { ...input, workspaceId: options.workspaceId } : input;
+    options.workspaceId && !('workspaceId' in input && input.workspaceId)
+      ? { ...input, workspaceId: options.workspaceId }
+      : input;
 
   async function recordBatch(events: readonly RecordEvent[]): Promise<AuditEvent[]> {
     const keyed = events.map(withIdempotencyKey);

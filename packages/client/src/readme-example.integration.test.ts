@@ -35,7 +35,10 @@ async function readmeExample(): Promise<string> {
 
 function run(file: string, envVars: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: PACKAGE, env: { ...process.env, ...envVars } });
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: PACKAGE,
+      env: { ...process.env, ...envVars },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -61,6 +64,8 @@ describe('the README client example', () => {
     } finally {
       await rm(file, { force: true });
     }
-    expect(await env.deps.store.events.col.countDocuments({ workspaceId: tenant.workspaceId, action: 'deleted' })).toBe(1200);
+    expect(await env.deps.store.events.col.countDocuments({ workspaceId: tenant.workspaceId, action: 'deleted' })).toBe(
+      1200,
+    );
   });
 });

@@ -6,7 +6,14 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs('3')).toBe(3000);
     expect(retryAfterMs(' 0.5 ')).toBe(500);
     expect(retryAfterMs('0')).toBe(0);
-    expect([null, '', '-1', 'soon', 'Wed, 21 Oct 2015 07:28:00 GMT', '1e3'].map(retryAfterMs)).toEqual([null, null, null, null, null, null]);
+    expect([null, '', '-1', 'soon', 'Wed, 21 Oct 2015 07:28:00 GMT', '1e3'].map(retryAfterMs)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });
 
@@ -31,7 +38,9 @@ describe('RateLimitWaitExceeded', () => {
       "rate limited (429) and not retried: the API asks to retry in 45 s, past the client's rate-limit wait budget " +
         '(retry.rateLimitWaitMs: 60000 ms, 20 s waited already): rate limit: 5 requests per 1 min for export',
     );
-    expect(new RateLimitWaitExceeded(null, 0, 0, 'x').message).toMatch(/asks to retry later, past .*retry\.rateLimitWaitMs: 0 ms/);
+    expect(new RateLimitWaitExceeded(null, 0, 0, 'x').message).toMatch(
+      /asks to retry later, past .*retry\.rateLimitWaitMs: 0 ms/,
+    );
   });
 });
 

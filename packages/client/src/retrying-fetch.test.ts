@@ -35,7 +35,10 @@ const limited = (retryAfter: string) => ({
 describe('retryingFetch', () => {
   it('sends the same request again on 503 and on a dropped connection', async () => {
     const { base, bodies } = scripted([503, 'drop', 200]);
-    const res = await retryingFetch(base, fast)('http://x/trpc/events.record', { method: 'POST', body: '{"idempotencyKey":"k"}' });
+    const res = await retryingFetch(base, fast)('http://x/trpc/events.record', {
+      method: 'POST',
+      body: '{"idempotencyKey":"k"}',
+    });
     expect(res.status).toBe(200);
     expect(bodies).toEqual(['{"idempotencyKey":"k"}', '{"idempotencyKey":"k"}', '{"idempotencyKey":"k"}']);
   });
@@ -86,10 +89,17 @@ describe('retryingFetch on 429', () => {
   });
 
   it('does not wait at all when the first Retry-After is already over the budget, or the budget is 0', async () => {
-    for (const [rateLimitWaitMs, retryAfter] of [[5_000, '6'], [0, '1']] as const) {
+    for (const [rateLimitWaitMs, retryAfter] of [
+      [5_000, '6'],
+      [0, '1'],
+    ] as const) {
       const { base, bodies } = scripted([limited(retryAfter), 200]);
       const { slept, sleep } = fakeSleep();
-      const err = await retryingFetch(base, { ...fast, rateLimitWaitMs }, sleep)('http://x', {}).catch((e: unknown) => e);
+      const err = await retryingFetch(
+        base,
+        { ...fast, rateLimitWaitMs },
+        sleep,
+      )('http://x', {}).catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'RateLimitWaitExceeded', budgetMs: rateLimitWaitMs, waitedMs: 0 });
       expect([slept, bodies.length]).toEqual([[], 1]);
     }

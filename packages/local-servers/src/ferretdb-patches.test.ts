@@ -2,7 +2,12 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyFerretdbChanges, ferretdbBuildId, readFerretdbChanges, type FerretdbChanges } from './ferretdb-patches.ts';
+import {
+  applyFerretdbChanges,
+  ferretdbBuildId,
+  readFerretdbChanges,
+  type FerretdbChanges,
+} from './ferretdb-patches.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -24,7 +29,7 @@ const patch = [
   '+++ b/pkg/a.go',
   '@@ -1,3 +1,3 @@',
   ' package a',
-  "-const X = C + \"->'$._id'\"",
+  '-const X = C + "->\'$._id\'"',
   '+const X = C + `->"_id"`',
   ' // end',
   '',

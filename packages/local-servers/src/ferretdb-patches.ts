@@ -40,13 +40,18 @@ export async function ferretdbBuildId(changes?: FerretdbChanges): Promise<string
  * a version bump that moves the code fails the build instead of silently dropping a change;
  * nothing is written unless every file of the patch applies.
  */
-export async function applyFerretdbChanges(root: string, changes: FerretdbChanges, log: (line: string) => void): Promise<void> {
+export async function applyFerretdbChanges(
+  root: string,
+  changes: FerretdbChanges,
+  log: (line: string) => void,
+): Promise<void> {
   const patched: { path: string; text: string }[] = [];
   for (const p of parsePatch(changes.patch)) {
     const file = (p.newFileName ?? '').replace(/^b\//, '');
     const path = join(root, file);
     const text = applyPatch(await readFile(path, 'utf8'), p, { fuzzFactor: 0 });
-    if (text === false) throw new Error(`FerretDB's ${file} does not match the project's stock.patch; the changes need porting`);
+    if (text === false)
+      throw new Error(`FerretDB's ${file} does not match the project's stock.patch; the changes need porting`);
     patched.push({ path, text });
   }
   for (const p of patched) {

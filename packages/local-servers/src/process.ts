@@ -20,7 +20,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function spawnLogged(name: string, cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): ManagedProcess {
+export function spawnLogged(
+  name: string,
+  cmd: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ManagedProcess {
   const out = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out);
@@ -43,7 +49,8 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> 
 export async function waitForTcp(host: string, port: number, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before ${host}:${port} opened`);
+    if (child && child.exitCode !== null)
+      throw new Error(`process exited with ${child.exitCode} before ${host}:${port} opened`);
     const ok = await new Promise<boolean>((r) => {
       const sock = connect({ host, port });
       sock.once('connect', () => (sock.destroy(), r(true)));

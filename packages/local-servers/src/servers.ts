@@ -18,7 +18,18 @@ export interface RunningServer extends ManagedProcess {
 
 export async function startTemporalDev(tools: Tools, o: TemporalDevOptions): Promise<RunningServer> {
   await mkdir(o.dataDir, { recursive: true });
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--ui-port',
+    String(o.uiPort),
+    '--log-level',
+    'warn',
+  ];
   if (o.persist) args.push('--db-filename', join(o.dataDir, 'temporal.db'));
   for (const name of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=Keyword`);
   // A stream's next step then starts on the worker that finished the workflow task, without a
@@ -57,7 +68,10 @@ export async function startFerretDb(tools: Tools, o: FerretDbOptions): Promise<R
   // FerretDB decodes every stored document it scans into fresh Go objects, and at Go's default
   // GOGC=100 a third of a scan went to garbage collection. 400 made scans 1.6x faster; its live
   // heap is small, so the memory this costs is too. An explicit GOGC in the environment wins.
-  const proc = spawnLogged('ferretdb', tools.ferretdb, args, join(o.dataDir, 'ferretdb.log'), { GOGC: '400', ...process.env });
+  const proc = spawnLogged('ferretdb', tools.ferretdb, args, join(o.dataDir, 'ferretdb.log'), {
+    GOGC: '400',
+    ...process.env,
+  });
   await waitForTcp('127.0.0.1', o.port, 30_000, proc.child);
   return { ...proc, address: `mongodb://127.0.0.1:${o.port}/` };
 }

@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyFerretdbChanges, ferretdbBuildId, readFerretdbChanges, type FerretdbChanges } from './ferretdb-patches.ts';
+import {
+  applyFerretdbChanges,
+  ferretdbBuildId,
+  readFerretdbChanges,
+  type FerretdbChanges,
+} from './ferretdb-patches.ts';
 import { withBuildLock } from './build-lock.ts';
 import { TOOLS_BIN, TOOLS_DIR } from './paths.ts';
 
@@ -41,7 +46,12 @@ async function buildTemporal(target: string, log: Log): Promise<void> {
   const gobin = join(TOOLS_DIR, 'gobin-temporal');
   for (const version of TEMPORAL_CLI_VERSIONS) {
     log(`[tools] building the Temporal dev server ${version} with go install (first run only, a few minutes)…`);
-    const ok = await run('go', ['install', '-v', `github.com/temporalio/cli/cmd/temporal@${version}`], { GOBIN: gobin }, log);
+    const ok = await run(
+      'go',
+      ['install', '-v', `github.com/temporalio/cli/cmd/temporal@${version}`],
+      { GOBIN: gobin },
+      log,
+    );
     if (ok) {
       await rename(join(gobin, 'temporal'), target);
       await rm(gobin, { recursive: true, force: true });
@@ -112,6 +122,8 @@ function capture(cmd: string, args: string[]): Promise<string> {
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolvePromise(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
+    );
   });
 }

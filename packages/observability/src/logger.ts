@@ -1,4 +1,11 @@
-import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger, type LoggerOptions as PinoOptions } from 'pino';
+import {
+  pino,
+  stdSerializers,
+  stdTimeFunctions,
+  type DestinationStream,
+  type Logger as PinoLogger,
+  type LoggerOptions as PinoOptions,
+} from 'pino';
 import pretty from 'pino-pretty';
 import { CENSOR, REDACT_PATHS, redactHeaders, scrubSecrets } from './redaction.ts';
 
@@ -43,5 +50,11 @@ export function silentLogger(): Logger {
 function prettyStream(): DestinationStream {
   // One line per entry: `npm start` prefixes each line with the process's name. Colour is forced,
   // because the child's stdout is a pipe even when the person's terminal shows colour.
-  return pretty({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true });
+  return pretty({
+    colorize: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    sync: true,
+  });
 }

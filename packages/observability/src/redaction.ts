@@ -65,7 +65,9 @@ type HeaderBag = Record<string, unknown> | undefined | null;
 /** Header names kept, every value outside the allowlist replaced (names stay: they help debugging). */
 export function redactHeaders(headers: HeaderBag): Record<string, unknown> {
   if (!headers || typeof headers !== 'object') return {};
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, SAFE_HEADERS.has(name.toLowerCase()) ? value : CENSOR]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, SAFE_HEADERS.has(name.toLowerCase()) ? value : CENSOR]),
+  );
 }
 
 const SECRET_SHAPES: [RegExp, string][] = [
@@ -103,6 +105,12 @@ interface SerializedResponse {
  * without its query, headers through the allowlist.
  */
 export const httpSerializers = {
-  req: (req: SerializedRequest) => ({ id: req.id, method: req.method, url: pathOnly(req.url), headers: redactHeaders(req.headers), remoteAddress: req.remoteAddress }),
+  req: (req: SerializedRequest) => ({
+    id: req.id,
+    method: req.method,
+    url: pathOnly(req.url),
+    headers: redactHeaders(req.headers),
+    remoteAddress: req.remoteAddress,
+  }),
   res: (res: SerializedResponse) => ({ statusCode: res.statusCode, headers: redactHeaders(res.headers) }),
 };

@@ -44,12 +44,30 @@ describe('classifyAddress', () => {
     expect(classifyAddress(address)).toBe(cls);
   });
 
-  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '192.169.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])('allows public %s', (address) => {
+  it.each([
+    '93.184.215.14',
+    '8.8.8.8',
+    '172.32.0.1',
+    '192.169.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+  ])('allows public %s', (address) => {
     expect(classifyAddress(address)).toBeNull();
   });
 
   it('calls anything unparseable invalid rather than allowing it', () => {
-    for (const bad of ['', 'localhost', '1.2.3', '01.2.3.4', '256.1.1.1', '1:2:3:4:5:6:7:8:9', 'fe80::1::2', '0x7f.0.0.1']) expect(classifyAddress(bad), bad).toBe('invalid');
+    for (const bad of [
+      '',
+      'localhost',
+      '1.2.3',
+      '01.2.3.4',
+      '256.1.1.1',
+      '1:2:3:4:5:6:7:8:9',
+      'fe80::1::2',
+      '0x7f.0.0.1',
+    ])
+      expect(classifyAddress(bad), bad).toBe('invalid');
   });
 
   it('parses the IPv6 forms Node may report', () => {

@@ -28,7 +28,15 @@ type IPv6 = ipaddr.IPv6;
 // Cloud metadata endpoints sit inside wider ranges (link-local, shared, unique-local) and
 // deserve their own name, so they are looked up before the range.
 const CLOUD_METADATA = new Set(
-  ['169.254.169.254', '169.254.170.2', '100.100.100.200', '168.63.129.16', '192.0.0.192', 'fd00:ec2::254', 'fd00:ec2::23'].map((a) => ipaddr.parse(a).toNormalizedString()),
+  [
+    '169.254.169.254',
+    '169.254.170.2',
+    '100.100.100.200',
+    '168.63.129.16',
+    '192.0.0.192',
+    'fd00:ec2::254',
+    'fd00:ec2::23',
+  ].map((a) => ipaddr.parse(a).toNormalizedString()),
 );
 
 // ipaddr.js range() names that are refused, and as what. Any other name (unicast, as112, amt,

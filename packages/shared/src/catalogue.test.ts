@@ -3,11 +3,34 @@ import { CATALOGUE, CATALOGUE_ACTIONS, CATEGORIES, isCatalogued, RECORDABLE_CATE
 
 describe('catalogue', () => {
   it('has the 13 documented categories in order, then the service’s own', () => {
-    expect(CATEGORIES).toEqual(['workspace', 'team_member', 'github', 'permission', 'schedule', 'workflow', 'pull_request', 'release', 'instance', 'lock', 'auth', 'billing', 'entitlement', 'audit']);
+    expect(CATEGORIES).toEqual([
+      'workspace',
+      'team_member',
+      'github',
+      'permission',
+      'schedule',
+      'workflow',
+      'pull_request',
+      'release',
+      'instance',
+      'lock',
+      'auth',
+      'billing',
+      'entitlement',
+      'audit',
+    ]);
   });
 
   it('holds the documented actions word for word', () => {
-    expect(CATALOGUE.workspace).toEqual(['created', 'updated', 'deleted', 'renamed', 'slug_changed', 'logo_updated', 'settings_changed']);
+    expect(CATALOGUE.workspace).toEqual([
+      'created',
+      'updated',
+      'deleted',
+      'renamed',
+      'slug_changed',
+      'logo_updated',
+      'settings_changed',
+    ]);
     expect(CATALOGUE.auth).toEqual(['oidc_token_exchange_success', 'oidc_token_exchange_failure']);
     expect(CATALOGUE.instance).toEqual(['drift_status_updated']);
     expect(CATALOGUE.billing).toContain('payment_failed');

@@ -16,7 +16,13 @@ export const CATALOGUE = {
   instance: ['drift_status_updated'],
   lock: ['created', 'deleted'],
   auth: ['oidc_token_exchange_success', 'oidc_token_exchange_failure'],
-  billing: ['subscription_created', 'subscription_updated', 'subscription_canceled', 'payment_succeeded', 'payment_failed'],
+  billing: [
+    'subscription_created',
+    'subscription_updated',
+    'subscription_canceled',
+    'payment_succeeded',
+    'payment_failed',
+  ],
   entitlement: ['plan_upgraded', 'plan_downgraded', 'plan_changed'],
   // The service's own record of the log: a signed checkpoint over the events before it. Listed
   // so search, filters and the CloudEvent type know it; callers cannot record it (see below).

@@ -67,7 +67,11 @@ export function cloudEventSource(publicBaseUrl: string, workspaceId: string): st
   return `${publicBaseUrl.replace(/\/+$/, '')}/workspaces/${workspaceId}`;
 }
 
-export function toCloudEventAttributes(e: MappableEvent, publicBaseUrl: string, type = cloudEventType(e.category, e.action)): AuditCloudEventAttributes {
+export function toCloudEventAttributes(
+  e: MappableEvent,
+  publicBaseUrl: string,
+  type = cloudEventType(e.category, e.action),
+): AuditCloudEventAttributes {
   return {
     specversion: '1.0',
     id: e.id,

@@ -15,7 +15,10 @@ const flag = z
 export const ConfigSchema = z.object({
   PORT: port.default(3000),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URI' }),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'must be 1-63 letters, digits, _ or -' }).default('audit_log'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'must be 1-63 letters, digits, _ or -' })
+    .default('audit_log'),
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'must be host:port' }),
   TEMPORAL_NAMESPACE: z.string().min(1).max(255).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).max(200).default('audit-log'),
@@ -41,7 +44,12 @@ export const ConfigSchema = z.object({
     })
     .optional(),
   /** How long a batch that is not full waits for more events before it goes. */
-  WEBHOOK_LINGER_MS: z.coerce.number().int().min(0, { message: 'must be at least 0' }).max(10_000, { message: 'must be at most 10000' }).default(500),
+  WEBHOOK_LINGER_MS: z.coerce
+    .number()
+    .int()
+    .min(0, { message: 'must be at least 0' })
+    .max(10_000, { message: 'must be at most 10000' })
+    .default(500),
   /**
    * How far before the start of its previous pass the stream supervisor looks for changed
    * destinations and active workspaces: covers clock skew between processes and writes in flight,
@@ -78,7 +86,11 @@ export const ConfigSchema = z.object({
    * Ed25519 private key that signs checkpoints and purge records: base64 PKCS#8 DER or PEM. The
    * worker needs it; development setups (WEBHOOK_ALLOW_PRIVATE) derive one when it is unset.
    */
-  AUDIT_SIGNING_KEY: z.string().min(40, { message: 'must be an Ed25519 private key (base64 PKCS#8 or PEM)' }).max(4096).optional(),
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .min(40, { message: 'must be an Ed25519 private key (base64 PKCS#8 or PEM)' })
+    .max(4096)
+    .optional(),
   /** Requests per window, per API key and per workspace, for each kind of call (see rate-limits.ts). */
   ...RateLimitConfigFields,
 });

@@ -1,18 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.ts';
-import { classifyStatus, DEFAULT_RETRY_SCHEDULE, nextRetryDelay, parseRetryAfter, parseRetrySchedule } from './delivery-policy.ts';
+import {
+  classifyStatus,
+  DEFAULT_RETRY_SCHEDULE,
+  nextRetryDelay,
+  parseRetryAfter,
+  parseRetrySchedule,
+} from './delivery-policy.ts';
 
 describe('retry schedule', () => {
   it('parses the default: immediately, then up to a day apart', () => {
-    expect(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE)).toEqual([0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000]);
+    expect(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE)).toEqual([
+      0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000,
+    ]);
     expect(parseRetrySchedule('0, 200ms, 400')).toEqual([0, 200, 400]);
   });
 
   it('names the bad entry', () => {
     expect(() => parseRetrySchedule('0,5x')).toThrow(/entry 2 "5x" must be a number with an optional unit/);
     expect(() => parseRetrySchedule('8d')).toThrow(/at most 7d/);
-    expect(() => parseConfig({ MONGODB_URI: 'mongodb://x', TEMPORAL_ADDRESS: 'h:1', ADMIN_TOKEN: 'a'.repeat(24), WEBHOOK_RETRY_SCHEDULE: '1,,2' })).toThrow(/WEBHOOK_RETRY_SCHEDULE: entry 2 "" must be a number/);
-    expect(() => parseConfig({ MONGODB_URI: 'mongodb://x', TEMPORAL_ADDRESS: 'h:1', ADMIN_TOKEN: 'a'.repeat(24), SECRET_ENCRYPTION_KEY: 'short' })).toThrow(/SECRET_ENCRYPTION_KEY: must be 32 bytes, base64/);
+    expect(() =>
+      parseConfig({
+        MONGODB_URI: 'mongodb://x',
+        TEMPORAL_ADDRESS: 'h:1',
+        ADMIN_TOKEN: 'a'.repeat(24),
+        WEBHOOK_RETRY_SCHEDULE: '1,,2',
+      }),
+    ).toThrow(/WEBHOOK_RETRY_SCHEDULE: entry 2 "" must be a number/);
+    expect(() =>
+      parseConfig({
+        MONGODB_URI: 'mongodb://x',
+        TEMPORAL_ADDRESS: 'h:1',
+        ADMIN_TOKEN: 'a'.repeat(24),
+        SECRET_ENCRYPTION_KEY: 'short',
+      }),
+    ).toThrow(/SECRET_ENCRYPTION_KEY: must be 32 bytes, base64/);
   });
 
   it('jitters within ±10 % and ends when the schedule is spent', () => {

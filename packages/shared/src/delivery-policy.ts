@@ -31,9 +31,13 @@ export function parseRetrySchedule(text: string): number[] {
   }
   return entries.map((entry, i) => {
     const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(entry);
-    if (!m) throw new Error(`WEBHOOK_RETRY_SCHEDULE: entry ${i + 1} "${entry}" must be a number with an optional unit (ms, s, m, h, d), e.g. 5s`);
+    if (!m)
+      throw new Error(
+        `WEBHOOK_RETRY_SCHEDULE: entry ${i + 1} "${entry}" must be a number with an optional unit (ms, s, m, h, d), e.g. 5s`,
+      );
     const ms = Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!;
-    if (ms > DELIVERY_LIMITS.maxDelayMs) throw new Error(`WEBHOOK_RETRY_SCHEDULE: entry ${i + 1} "${entry}" must be at most 7d`);
+    if (ms > DELIVERY_LIMITS.maxDelayMs)
+      throw new Error(`WEBHOOK_RETRY_SCHEDULE: entry ${i + 1} "${entry}" must be at most 7d`);
     return ms;
   });
 }
@@ -66,7 +70,12 @@ export function parseRetryAfter(value: string | undefined | null, now: Date): nu
  * The wait before attempt `nextIndex` (0-based position in the schedule), or null when the
  * schedule is spent. A Retry-After longer than the schedule's wait is honoured up to a day.
  */
-export function nextRetryDelay(schedule: number[], nextIndex: number, retryAfterMs: number | null, random: () => number): number | null {
+export function nextRetryDelay(
+  schedule: number[],
+  nextIndex: number,
+  retryAfterMs: number | null,
+  random: () => number,
+): number | null {
   const planned = schedule[nextIndex];
   if (planned === undefined) return null;
   const jitter = 1 + (random() * 2 - 1) * DELIVERY_LIMITS.jitterRatio;

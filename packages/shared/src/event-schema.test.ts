@@ -27,11 +27,15 @@ describe('RecordEventInputSchema', () => {
   });
 
   it('names the field and the limit', () => {
-    expect(messages({ ...ok, action: 'merged' })).toEqual(['action: "merged" is not an action of category "lock" (known: created, deleted)']);
+    expect(messages({ ...ok, action: 'merged' })).toEqual([
+      'action: "merged" is not an action of category "lock" (known: created, deleted)',
+    ]);
     expect(messages({ ...ok, actor: { type: 'user', id: '' } })).toEqual(['actor.id: must not be empty']);
     expect(messages({ ...ok, context: { ip: '999.1.1.1' } })).toEqual(['context.ip: must be an IPv4 or IPv6 address']);
     expect(messages({ ...ok, extra: 1 })[0]).toMatch(/extra/);
-    expect(messages({ ...ok, idempotencyKey: 'auto:aud_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).toEqual(['idempotencyKey: must not start with "auto:" (reserved)']);
+    expect(messages({ ...ok, idempotencyKey: 'auto:aud_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).toEqual([
+      'idempotencyKey: must not start with "auto:" (reserved)',
+    ]);
   });
 });
 
@@ -42,14 +46,18 @@ describe('checkMetadata', () => {
       { path: ['metadata', 'b.c'], message: 'keys must not contain "."' },
     ]);
     expect(checkMetadata({ n: Number.NaN })).toEqual([{ path: ['metadata', 'n'], message: 'must be a finite number' }]);
-    expect(checkMetadata(JSON.parse('{"__proto__": {"polluted": true}}'))).toEqual([{ path: ['metadata', '__proto__'], message: 'key "__proto__" is reserved' }]);
+    expect(checkMetadata(JSON.parse('{"__proto__": {"polluted": true}}'))).toEqual([
+      { path: ['metadata', '__proto__'], message: 'key "__proto__" is reserved' },
+    ]);
   });
 
   it('measures size in UTF-8 bytes', () => {
     const atLimit = { s: 'é'.repeat(8188) };
     expect(new TextEncoder().encode(JSON.stringify(atLimit)).length).toBe(16384);
     expect(checkMetadata(atLimit)).toEqual([]);
-    expect(checkMetadata({ s: 'é'.repeat(8189) })[0]?.message).toBe('must be at most 16384 bytes serialized (got 16386)');
+    expect(checkMetadata({ s: 'é'.repeat(8189) })[0]?.message).toBe(
+      'must be at most 16384 bytes serialized (got 16386)',
+    );
   });
 });
 
@@ -58,7 +66,9 @@ describe('checkOccurredAt', () => {
   it('allows the past and up to five minutes ahead', () => {
     expect(checkOccurredAt(new Date('2020-01-01T00:00:00Z'), now)).toBeNull();
     expect(checkOccurredAt(new Date(now.getTime() + 5 * 60_000), now)).toBeNull();
-    expect(checkOccurredAt(new Date(now.getTime() + 5 * 60_000 + 1), now)).toBe('must not be more than 5 minutes in the future');
+    expect(checkOccurredAt(new Date(now.getTime() + 5 * 60_000 + 1), now)).toBe(
+      'must not be more than 5 minutes in the future',
+    );
     expect(checkOccurredAt(new Date('1999-12-31T23:59:59Z'), now)).toBe('must not be before the year 2000');
   });
 });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CATALOGUE, CategorySchema, isCatalogued, RECORDABLE_CATEGORIES, SYSTEM_CATEGORIES, type Category } from './catalogue.ts';
+import {
+  CATALOGUE,
+  CategorySchema,
+  isCatalogued,
+  RECORDABLE_CATEGORIES,
+  SYSTEM_CATEGORIES,
+  type Category,
+} from './catalogue.ts';
 import { idSchema } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { checkMetadata } from './metadata.ts';
@@ -39,7 +46,9 @@ export const ContextSchema = z.strictObject({
  * refuse it, and stored metadata must be exactly what the caller sent.
  */
 export const MetadataSchema = z
-  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'must be a JSON object' })
+  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+    message: 'must be a JSON object',
+  })
   // A check in code has no JSON Schema of its own: this is how the OpenAPI document shows it
   // (set before the refinement, which zod-openapi would otherwise report as unrepresentable).
   .meta({
@@ -76,12 +85,20 @@ export const RecordEventFields = {
 /** Refuses a category/action pair outside the catalogue, naming the actions that exist. */
 export function checkCatalogue(e: { category: string; action: string }, ctx: z.RefinementCtx): void {
   if ((SYSTEM_CATEGORIES as readonly string[]).includes(e.category)) {
-    ctx.addIssue({ code: 'custom', path: ['category'], message: `"${e.category}" is recorded by the service itself and cannot be sent (recordable: ${RECORDABLE_CATEGORIES.join(', ')})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['category'],
+      message: `"${e.category}" is recorded by the service itself and cannot be sent (recordable: ${RECORDABLE_CATEGORIES.join(', ')})`,
+    });
     return;
   }
   if (!isCatalogued(e.category, e.action)) {
     const known = Object.hasOwn(CATALOGUE, e.category) ? CATALOGUE[e.category as Category].join(', ') : '';
-    ctx.addIssue({ code: 'custom', path: ['action'], message: `"${e.action}" is not an action of category "${e.category}" (known: ${known})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['action'],
+      message: `"${e.action}" is not an action of category "${e.category}" (known: ${known})`,
+    });
   }
 }
 

@@ -20,7 +20,10 @@ export function checkMetadata(value: unknown, basePath: (string | number)[] = ['
   if (issues.length === 0) {
     const bytes = utf8.encode(JSON.stringify(value)).length;
     if (bytes > LIMITS.metadataBytes) {
-      issues.push({ path: basePath, message: `must be at most ${LIMITS.metadataBytes} bytes serialized (got ${bytes})` });
+      issues.push({
+        path: basePath,
+        message: `must be at most ${LIMITS.metadataBytes} bytes serialized (got ${bytes})`,
+      });
     }
   }
   return issues;
@@ -47,13 +50,20 @@ function walk(value: unknown, path: (string | number)[], depth: number, issues: 
   }
   if (Array.isArray(value)) {
     if (value.length > LIMITS.metadataArrayItems) {
-      issues.push({ path, message: `arrays must have at most ${LIMITS.metadataArrayItems} items (got ${value.length})` });
+      issues.push({
+        path,
+        message: `arrays must have at most ${LIMITS.metadataArrayItems} items (got ${value.length})`,
+      });
       return;
     }
     value.forEach((item, i) => {
       // FerretDB refuses to store an array directly inside an array; refusing it here keeps
       // that a 400 naming the field, the same on MongoDB, rather than a failed insert.
-      if (Array.isArray(item)) issues.push({ path: [...path, i], message: 'arrays must not directly contain arrays (wrap the inner array in an object)' });
+      if (Array.isArray(item))
+        issues.push({
+          path: [...path, i],
+          message: 'arrays must not directly contain arrays (wrap the inner array in an object)',
+        });
       else walk(item, [...path, i], depth + 1, issues);
     });
     return;
@@ -65,7 +75,10 @@ function walk(value: unknown, path: (string | number)[], depth: number, issues: 
   }
   const keys = Object.keys(value);
   if (keys.length > LIMITS.metadataKeysPerObject) {
-    issues.push({ path, message: `objects must have at most ${LIMITS.metadataKeysPerObject} keys (got ${keys.length})` });
+    issues.push({
+      path,
+      message: `objects must have at most ${LIMITS.metadataKeysPerObject} keys (got ${keys.length})`,
+    });
     return;
   }
   for (const key of keys) {

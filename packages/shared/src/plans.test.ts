@@ -19,7 +19,11 @@ describe('retention arithmetic', () => {
   const asOf = new Date('2026-03-01T03:00:00Z');
   it('cuts off exactly N days before asOf', () => {
     expect(retentionCutoff('team', asOf).toISOString()).toBe('2026-01-30T03:00:00.000Z');
-    expect(cutoffsByPlan(asOf)).toEqual({ enterprise: '2025-03-01T03:00:00.000Z', team: '2026-01-30T03:00:00.000Z', free: '2026-01-30T03:00:00.000Z' });
+    expect(cutoffsByPlan(asOf)).toEqual({
+      enterprise: '2025-03-01T03:00:00.000Z',
+      team: '2026-01-30T03:00:00.000Z',
+      free: '2026-01-30T03:00:00.000Z',
+    });
   });
   it('finds the next 03:00 UTC strictly after now', () => {
     expect(nextDailyRun(new Date('2026-11-30T02:59:59Z')).toISOString()).toBe('2026-11-30T03:00:00.000Z');
@@ -40,7 +44,7 @@ describe('ids', () => {
   });
   it('are reproducible from a given clock and randomness', () => {
     let seed = 1;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const first = newIdWith('retentionRun', 42, rnd);
     seed = 1;
     expect(newIdWith('retentionRun', 42, rnd)).toBe(first);
@@ -49,13 +53,25 @@ describe('ids', () => {
 });
 
 describe('parseConfig', () => {
-  const base = { MONGODB_URI: 'mongodb://localhost:27017/', TEMPORAL_ADDRESS: 'localhost:7233', ADMIN_TOKEN: 'x'.repeat(24) };
+  const base = {
+    MONGODB_URI: 'mongodb://localhost:27017/',
+    TEMPORAL_ADDRESS: 'localhost:7233',
+    ADMIN_TOKEN: 'x'.repeat(24),
+  };
   it('fills defaults', () => {
     const c = parseConfig(base);
-    expect(c).toMatchObject({ PORT: 3000, MONGODB_DB: 'audit_log', TEMPORAL_NAMESPACE: 'default', PUBLIC_BASE_URL: 'http://localhost:3000', WEBHOOK_ALLOW_PRIVATE: false });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      MONGODB_DB: 'audit_log',
+      TEMPORAL_NAMESPACE: 'default',
+      PUBLIC_BASE_URL: 'http://localhost:3000',
+      WEBHOOK_ALLOW_PRIVATE: false,
+    });
   });
   it('names every bad variable', () => {
-    expect(() => parseConfig({ ...base, PORT: '70000', TEMPORAL_ADDRESS: 'nope', ADMIN_TOKEN: 'short' })).toThrow(/PORT: .*\n.*TEMPORAL_ADDRESS: must be host:port\n.*ADMIN_TOKEN: must be at least 24 characters/s);
+    expect(() => parseConfig({ ...base, PORT: '70000', TEMPORAL_ADDRESS: 'nope', ADMIN_TOKEN: 'short' })).toThrow(
+      /PORT: .*\n.*TEMPORAL_ADDRESS: must be host:port\n.*ADMIN_TOKEN: must be at least 24 characters/s,
+    );
     expect(() => parseConfig({ ...base, MONGODB_URI: undefined })).toThrow(/MONGODB_URI/);
   });
 });

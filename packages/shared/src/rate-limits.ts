@@ -63,7 +63,10 @@ export const rateLimitSetting = (fallback: string) =>
     .transform((v, ctx) => {
       const limit = parseRateLimit(v);
       if (!limit) {
-        ctx.addIssue({ code: 'custom', message: `must be <requests>/<window>, e.g. 100/1s or 5/1m (window ${MIN_WINDOW_MS} ms to 1 h)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be <requests>/<window>, e.g. 100/1s or 5/1m (window ${MIN_WINDOW_MS} ms to 1 h)`,
+        });
         return z.NEVER;
       }
       return limit;

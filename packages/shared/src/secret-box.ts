@@ -42,7 +42,8 @@ export function encryptionKeyFrom(cfg: KeySource): Buffer | null {
   return Buffer.from(hkdfSync('sha256', cfg.ADMIN_TOKEN, 'audit-log', 'webhook-secret-encryption-v1', 32));
 }
 
-export const MISSING_KEY_MESSAGE = 'SECRET_ENCRYPTION_KEY is not set: webhook secrets cannot be stored encrypted (set 32 random bytes, base64)';
+export const MISSING_KEY_MESSAGE =
+  'SECRET_ENCRYPTION_KEY is not set: webhook secrets cannot be stored encrypted (set 32 random bytes, base64)';
 
 /** Associated data for each sealed field of a webhook destination. */
 export const sealContext = {

@@ -2,15 +2,38 @@ import { describe, expect, it } from 'vitest';
 import { cloudEventType, SEQ_EXTENSION, toCloudEventAttributes } from './cloudevent-mapping.ts';
 import { z } from 'zod';
 import { parseConfig } from './config.ts';
-import { checkCustomHeaders, checkWebhookUrl, effectiveBatchSize, matchesCategories, redactUrl, StartFromSchema, WebhookFields } from './webhook-schema.ts';
+import {
+  checkCustomHeaders,
+  checkWebhookUrl,
+  effectiveBatchSize,
+  matchesCategories,
+  redactUrl,
+  StartFromSchema,
+  WebhookFields,
+} from './webhook-schema.ts';
 
 describe('custom headers', () => {
   it('allows ordinary headers, Authorization included (the product never sets it)', () => {
     expect(checkCustomHeaders({ Authorization: 'Splunk abc', 'X-Api-Key': 'k' })).toEqual([]);
   });
 
-  it.each(['Content-Type', 'content-length', 'HOST', 'webhook-id', 'Webhook-Signature', 'webhook-timestamp', 'ce-id', 'Transfer-Encoding', 'Connection'])('refuses %s, naming it', (name) => {
-    expect(checkCustomHeaders({ [name]: 'x' })).toEqual([{ path: ['headers', name], message: `header "${name.toLowerCase()}" is set by the delivery and cannot be overridden` }]);
+  it.each([
+    'Content-Type',
+    'content-length',
+    'HOST',
+    'webhook-id',
+    'Webhook-Signature',
+    'webhook-timestamp',
+    'ce-id',
+    'Transfer-Encoding',
+    'Connection',
+  ])('refuses %s, naming it', (name) => {
+    expect(checkCustomHeaders({ [name]: 'x' })).toEqual([
+      {
+        path: ['headers', name],
+        message: `header "${name.toLowerCase()}" is set by the delivery and cannot be overridden`,
+      },
+    ]);
   });
 
   it('refuses line breaks, duplicates and oversize sets', () => {
@@ -97,11 +120,14 @@ describe('stream settings', () => {
 
   it('refuses a batch size outside 1-100 and an unknown format, naming the limit', () => {
     const schema = z.object(WebhookFields);
-    const issue = (input: unknown) => schema.safeParse({ url: 'https://siem.example.com', ...(input as object) }).error?.issues[0];
+    const issue = (input: unknown) =>
+      schema.safeParse({ url: 'https://siem.example.com', ...(input as object) }).error?.issues[0];
     expect(issue({ batchSize: 0 })).toMatchObject({ path: ['batchSize'], message: 'must be at least 1' });
     expect(issue({ batchSize: 101 })).toMatchObject({ path: ['batchSize'], message: 'must be at most 100' });
     expect(issue({ batchSize: 2.5 })?.path).toEqual(['batchSize']);
-    expect(issue({ format: 'xml' })?.message).toContain('cloudevents, cloudevents-structured, cloudevents-binary, datadog, splunk-hec');
+    expect(issue({ format: 'xml' })?.message).toContain(
+      'cloudevents, cloudevents-structured, cloudevents-binary, datadog, splunk-hec',
+    );
     expect(issue({ compression: 'br' })).toMatchObject({ path: ['compression'], message: 'must be none or gzip' });
     expect(issue({ batchSize: 100, format: 'splunk-hec', compression: 'gzip' })).toBeUndefined();
   });
@@ -109,14 +135,22 @@ describe('stream settings', () => {
   it("takes 'now' or an instant as a stream's start, and refuses a content-encoding header", () => {
     expect(StartFromSchema.safeParse('now').success).toBe(true);
     expect(StartFromSchema.safeParse('2026-11-30T05:00:00Z').success).toBe(true);
-    expect(StartFromSchema.safeParse('yesterday').error?.issues[0]?.message).toContain("must be 'now' or an ISO 8601 instant");
+    expect(StartFromSchema.safeParse('yesterday').error?.issues[0]?.message).toContain(
+      "must be 'now' or an ISO 8601 instant",
+    );
     expect(checkCustomHeaders({ 'Content-Encoding': 'gzip' })[0]?.message).toContain('cannot be overridden');
   });
 
   it('reads WEBHOOK_LINGER_MS with a default and a named bound', () => {
-    const base = { MONGODB_URI: 'mongodb://localhost', TEMPORAL_ADDRESS: 'localhost:7233', ADMIN_TOKEN: 'x'.repeat(24) };
+    const base = {
+      MONGODB_URI: 'mongodb://localhost',
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      ADMIN_TOKEN: 'x'.repeat(24),
+    };
     expect(parseConfig(base).WEBHOOK_LINGER_MS).toBe(500);
     expect(parseConfig({ ...base, WEBHOOK_LINGER_MS: '0' }).WEBHOOK_LINGER_MS).toBe(0);
-    expect(() => parseConfig({ ...base, WEBHOOK_LINGER_MS: '20000' })).toThrow(/WEBHOOK_LINGER_MS: must be at most 10000/);
+    expect(() => parseConfig({ ...base, WEBHOOK_LINGER_MS: '20000' })).toThrow(
+      /WEBHOOK_LINGER_MS: must be at most 10000/,
+    );
   });
 });

@@ -27,7 +27,13 @@ export const WEBHOOK_LIMITS = {
  * modes send one event per request, as structured or binary HTTP; `datadog` and `splunk-hec`
  * are those intakes' own shapes.
  */
-export const WEBHOOK_FORMATS = ['cloudevents', 'cloudevents-structured', 'cloudevents-binary', 'datadog', 'splunk-hec'] as const;
+export const WEBHOOK_FORMATS = [
+  'cloudevents',
+  'cloudevents-structured',
+  'cloudevents-binary',
+  'datadog',
+  'splunk-hec',
+] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 export const SINGLE_EVENT_FORMATS: readonly WebhookFormat[] = ['cloudevents-structured', 'cloudevents-binary'];
 
@@ -40,7 +46,20 @@ export function effectiveBatchSize(format: WebhookFormat, batchSize: number): nu
  * Headers the delivery sets itself and a destination may not override. `authorization` is not
  * among them because the product never sets it: SIEM tokens usually travel in it.
  */
-const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'host', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'user-agent']);
+const RESERVED_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'host',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'user-agent',
+]);
 const RESERVED_PREFIXES = ['webhook-', 'ce-', 'proxy-', ':'];
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const VALUE = /^[\x20-\x7e\t]*$/;
@@ -50,10 +69,14 @@ export interface HeaderIssue {
   message: string;
 }
 
-export function checkCustomHeaders(headers: Record<string, string>, base: (string | number)[] = ['headers']): HeaderIssue[] {
+export function checkCustomHeaders(
+  headers: Record<string, string>,
+  base: (string | number)[] = ['headers'],
+): HeaderIssue[] {
   const issues: HeaderIssue[] = [];
   const names = Object.keys(headers);
-  if (names.length > WEBHOOK_LIMITS.headers) return [{ path: base, message: `must have at most ${WEBHOOK_LIMITS.headers} headers (got ${names.length})` }];
+  if (names.length > WEBHOOK_LIMITS.headers)
+    return [{ path: base, message: `must have at most ${WEBHOOK_LIMITS.headers} headers (got ${names.length})` }];
   const seen = new Set<string>();
   let bytes = 0;
   for (const name of names) {
@@ -61,15 +84,22 @@ export function checkCustomHeaders(headers: Record<string, string>, base: (strin
     const lower = name.toLowerCase();
     const path = [...base, name];
     bytes += name.length + value.length;
-    if (name.length === 0 || name.length > WEBHOOK_LIMITS.headerName) issues.push({ path, message: `header names must be 1 to ${WEBHOOK_LIMITS.headerName} characters` });
-    else if (!TOKEN.test(name)) issues.push({ path, message: 'header names may hold only letters, digits and !#$%&\'*+.^_`|~-' });
-    else if (RESERVED_HEADERS.has(lower) || RESERVED_PREFIXES.some((p) => lower.startsWith(p))) issues.push({ path, message: `header "${lower}" is set by the delivery and cannot be overridden` });
-    else if (seen.has(lower)) issues.push({ path, message: `header "${lower}" is given twice (names are case-insensitive)` });
-    if (value.length > WEBHOOK_LIMITS.headerValue) issues.push({ path, message: `header values must be at most ${WEBHOOK_LIMITS.headerValue} characters` });
-    else if (!VALUE.test(value)) issues.push({ path, message: 'header values may hold only printable ASCII, spaces and tabs (no line breaks)' });
+    if (name.length === 0 || name.length > WEBHOOK_LIMITS.headerName)
+      issues.push({ path, message: `header names must be 1 to ${WEBHOOK_LIMITS.headerName} characters` });
+    else if (!TOKEN.test(name))
+      issues.push({ path, message: "header names may hold only letters, digits and !#$%&'*+.^_`|~-" });
+    else if (RESERVED_HEADERS.has(lower) || RESERVED_PREFIXES.some((p) => lower.startsWith(p)))
+      issues.push({ path, message: `header "${lower}" is set by the delivery and cannot be overridden` });
+    else if (seen.has(lower))
+      issues.push({ path, message: `header "${lower}" is given twice (names are case-insensitive)` });
+    if (value.length > WEBHOOK_LIMITS.headerValue)
+      issues.push({ path, message: `header values must be at most ${WEBHOOK_LIMITS.headerValue} characters` });
+    else if (!VALUE.test(value))
+      issues.push({ path, message: 'header values may hold only printable ASCII, spaces and tabs (no line breaks)' });
     seen.add(lower);
   }
-  if (issues.length === 0 && bytes > WEBHOOK_LIMITS.headersBytes) issues.push({ path: base, message: `must total at most ${WEBHOOK_LIMITS.headersBytes} bytes (got ${bytes})` });
+  if (issues.length === 0 && bytes > WEBHOOK_LIMITS.headersBytes)
+    issues.push({ path: base, message: `must total at most ${WEBHOOK_LIMITS.headersBytes} bytes (got ${bytes})` });
   return issues;
 }
 
@@ -82,7 +112,9 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string | nu
     return 'must be an absolute URL, e.g. https://siem.example.com/audit';
   }
   if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
-    return allowPrivate ? 'must use http or https' : 'must use https (http is allowed only with WEBHOOK_ALLOW_PRIVATE, for local development)';
+    return allowPrivate
+      ? 'must use http or https'
+      : 'must use https (http is allowed only with WEBHOOK_ALLOW_PRIVATE, for local development)';
   }
   if (url.username || url.password) return 'must not contain credentials; send them in a custom header instead';
   if (url.hash) return 'must not contain a #fragment';
@@ -107,7 +139,8 @@ export function redactUrl(raw: string): string {
 }
 
 export const WebhookHeadersSchema = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
-  for (const issue of checkCustomHeaders(headers, [])) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  for (const issue of checkCustomHeaders(headers, []))
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 });
 
 export const WebhookCategoriesSchema = z
@@ -135,7 +168,9 @@ const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 ins
 export const StartFromSchema = z
   .string()
   .max(64, { message: 'must be at most 64 characters' })
-  .refine((v) => v === 'now' || instant.safeParse(v).success, { message: "must be 'now' or an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z" });
+  .refine((v) => v === 'now' || instant.safeParse(v).success, {
+    message: "must be 'now' or an ISO 8601 instant, e.g. 2026-11-30T05:00:00Z",
+  });
 export const InstantSchema = instant;
 
 /**
@@ -143,5 +178,9 @@ export const InstantSchema = instant;
  * checkpoints) pass every filter: a customer's copy of the chain must not have holes.
  */
 export function matchesCategories(categories: readonly string[], category: string): boolean {
-  return categories.length === 0 || categories.includes(category) || (SYSTEM_CATEGORIES as readonly string[]).includes(category);
+  return (
+    categories.length === 0 ||
+    categories.includes(category) ||
+    (SYSTEM_CATEGORIES as readonly string[]).includes(category)
+  );
 }

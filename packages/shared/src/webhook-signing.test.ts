@@ -37,7 +37,10 @@ describe('signing through the standardwebhooks library', () => {
   }
 
   it('gives the old output on a fixed vector, as string or UTF-8 bytes, and verifies', () => {
-    const [secret, rotated] = [`whsec_${Buffer.alloc(32, 7).toString('base64')}`, `whsec_${Buffer.alloc(32, 9).toString('base64')}`];
+    const [secret, rotated] = [
+      `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+      `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
+    ];
     const [id, ts] = ['del_01HZX3V9Q8N6M2K4J7H5G3F1D0', 1_717_000_000];
     // A BOM, non-ASCII letters, an emoji and a newline: where a text/bytes mix-up would show.
     const body = '\uFEFF[{"actor":"Zoë","note":"日本 🚀\\n"}]\n';
@@ -68,7 +71,7 @@ describe('signing through the standardwebhooks library', () => {
 describe('secrets at rest', () => {
   const key = encryptionKeyFrom({ WEBHOOK_ALLOW_PRIVATE: true, ADMIN_TOKEN: 'x'.repeat(32) })!;
 
-  it('round-trips, and refuses another record\'s ciphertext', () => {
+  it("round-trips, and refuses another record's ciphertext", () => {
     const sealed = encryptSecret(key, 'whsec_abc', sealContext.signingSecret('whk_1'));
     expect(sealed).not.toContain('abc');
     expect(decryptSecret(key, sealed, sealContext.signingSecret('whk_1'))).toBe('whsec_abc');
@@ -78,7 +81,9 @@ describe('secrets at rest', () => {
 
   it('uses the configured key, derives one only in development, and none otherwise', () => {
     const configured = Buffer.alloc(32, 9).toString('base64');
-    expect(encryptionKeyFrom({ SECRET_ENCRYPTION_KEY: configured, WEBHOOK_ALLOW_PRIVATE: false, ADMIN_TOKEN: 'x' })).toEqual(Buffer.alloc(32, 9));
+    expect(
+      encryptionKeyFrom({ SECRET_ENCRYPTION_KEY: configured, WEBHOOK_ALLOW_PRIVATE: false, ADMIN_TOKEN: 'x' }),
+    ).toEqual(Buffer.alloc(32, 9));
     expect(encryptionKeyFrom({ WEBHOOK_ALLOW_PRIVATE: false, ADMIN_TOKEN: 'x'.repeat(32) })).toBeNull();
     expect(key).toHaveLength(32);
   });

@@ -42,7 +42,12 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
-export function signWebhook(secrets: string[], id: string, timestampSeconds: number, body: string | Uint8Array): SignedHeaders {
+export function signWebhook(
+  secrets: string[],
+  id: string,
+  timestampSeconds: number,
+  body: string | Uint8Array,
+): SignedHeaders {
   if (secrets.length === 0) throw new Error('at least one signing secret is needed');
   const payload = asText(body);
   return {

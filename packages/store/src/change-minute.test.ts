@@ -9,8 +9,14 @@ describe('change minutes', () => {
   });
 
   it('lists every minute of a window, both ends included', () => {
-    expect(minutesBetween(new Date('2030-01-01T23:58:30Z'), new Date('2030-01-02T00:00:10Z'))).toEqual(['2030-01-01T23:58', '2030-01-01T23:59', '2030-01-02T00:00']);
-    expect(minutesBetween(new Date('2030-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'))).toEqual(['2030-01-01T00:00']);
+    expect(minutesBetween(new Date('2030-01-01T23:58:30Z'), new Date('2030-01-02T00:00:10Z'))).toEqual([
+      '2030-01-01T23:58',
+      '2030-01-01T23:59',
+      '2030-01-02T00:00',
+    ]);
+    expect(minutesBetween(new Date('2030-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'))).toEqual([
+      '2030-01-01T00:00',
+    ]);
     expect(minutesBetween(new Date('2030-01-01T00:01:00Z'), new Date('2030-01-01T00:00:00Z'))).toEqual([]);
   });
 });

@@ -51,7 +51,10 @@ export interface AttemptDoc {
   nextAttemptAt: Date | null;
 }
 
-export type DeliveryOutcome = Pick<DeliveryDoc, 'status' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastResponseStatus' | 'lastError'>;
+export type DeliveryOutcome = Pick<
+  DeliveryDoc,
+  'status' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastResponseStatus' | 'lastError'
+>;
 
 export class DeliveriesStore {
   readonly col: Collection<DeliveryDoc>;
@@ -89,11 +92,27 @@ export class DeliveriesStore {
 
   /** Ends a pending delivery without another attempt (its destination or its events are gone), keeping what its last attempt said. */
   async giveUp(delivery: DeliveryDoc, why: string, now: Date): Promise<void> {
-    await this.settleLoaded(delivery, delivery.attempts, { status: 'failed', lastAttemptAt: delivery.lastAttemptAt, nextAttemptAt: null, lastResponseStatus: delivery.lastResponseStatus, lastError: why }, now);
+    await this.settleLoaded(
+      delivery,
+      delivery.attempts,
+      {
+        status: 'failed',
+        lastAttemptAt: delivery.lastAttemptAt,
+        nextAttemptAt: null,
+        lastResponseStatus: delivery.lastResponseStatus,
+        lastError: why,
+      },
+      now,
+    );
   }
 
   /** For a caller that already read the delivery (and so its owner): one round trip less per attempt. */
-  async settleLoaded(delivery: Pick<DeliveryDoc, '_id'>, attempts: number, outcome: DeliveryOutcome, now: Date): Promise<void> {
+  async settleLoaded(
+    delivery: Pick<DeliveryDoc, '_id'>,
+    attempts: number,
+    outcome: DeliveryOutcome,
+    now: Date,
+  ): Promise<void> {
     await this.col.updateOne({ _id: delivery._id }, { $set: { ...outcome, updatedAt: now }, $max: { attempts } });
   }
 
@@ -104,12 +123,24 @@ export class DeliveriesStore {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const { _id, ...rest } = doc;
-      await this.attempts.updateOne({ workspaceId: doc.workspaceId, deliveryId: doc.deliveryId, attempt: doc.attempt }, { $set: rest });
+      await this.attempts.updateOne(
+        { workspaceId: doc.workspaceId, deliveryId: doc.deliveryId, attempt: doc.attempt },
+        { $set: rest },
+      );
     }
   }
 
   /** Newest first, keyset on the id (ULIDs sort by creation); optionally the one carrying an event. */
-  listForWebhook(workspaceId: string, webhookId: string, q: { status?: DeliveryStatus | undefined; eventId?: string | undefined; beforeId?: string | undefined; limit: number }): Promise<DeliveryDoc[]> {
+  listForWebhook(
+    workspaceId: string,
+    webhookId: string,
+    q: {
+      status?: DeliveryStatus | undefined;
+      eventId?: string | undefined;
+      beforeId?: string | undefined;
+      limit: number;
+    },
+  ): Promise<DeliveryDoc[]> {
     const filter: Filter<DeliveryDoc> = { workspaceId, webhookId };
     if (q.status) filter.status = q.status;
     if (q.eventId) filter.eventIds = q.eventId;
@@ -118,12 +149,20 @@ export class DeliveriesStore {
   }
 
   listFailedSince(workspaceId: string, webhookId: string, since: Date, limit: number): Promise<DeliveryDoc[]> {
-    return this.col.find({ workspaceId, webhookId, status: 'failed', createdAt: { $gte: since } }).sort({ _id: 1 }).limit(limit).toArray();
+    return this.col
+      .find({ workspaceId, webhookId, status: 'failed', createdAt: { $gte: since } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
   }
 
   attemptsFor(workspaceId: string, deliveryIds: string[]): Promise<AttemptDoc[]> {
     if (deliveryIds.length === 0) return Promise.resolve([]);
-    return this.attempts.find({ workspaceId, deliveryId: { $in: deliveryIds } }).sort({ deliveryId: 1, attempt: 1 }).limit(deliveryIds.length * 64).toArray();
+    return this.attempts
+      .find({ workspaceId, deliveryId: { $in: deliveryIds } })
+      .sort({ deliveryId: 1, attempt: 1 })
+      .limit(deliveryIds.length * 64)
+      .toArray();
   }
 
   /**
@@ -131,7 +170,10 @@ export class DeliveriesStore {
    * no look-up of which events were purged.
    */
   async deleteExpired(workspaceId: string, cutoff: Date, limit: number): Promise<number> {
-    return (await deleteOlder(this.col, { workspaceId, createdAt: { $lt: cutoff } }, limit)) + (await deleteOlder(this.attempts, { workspaceId, startedAt: { $lt: cutoff } }, limit));
+    return (
+      (await deleteOlder(this.col, { workspaceId, createdAt: { $lt: cutoff } }, limit)) +
+      (await deleteOlder(this.attempts, { workspaceId, startedAt: { $lt: cutoff } }, limit))
+    );
   }
 
   /** Retention: which of the workspaces hold a delivery or an attempt older than `cutoff` (index probes). */
@@ -144,8 +186,17 @@ export class DeliveriesStore {
   }
 }
 
-async function deleteOlder<T extends { _id: string }>(col: Collection<T>, filter: Filter<T>, limit: number): Promise<number> {
-  const ids = (await col.find(filter, { projection: { _id: 1 } }).limit(limit).toArray()).map((d) => d._id);
+async function deleteOlder<T extends { _id: string }>(
+  col: Collection<T>,
+  filter: Filter<T>,
+  limit: number,
+): Promise<number> {
+  const ids = (
+    await col
+      .find(filter, { projection: { _id: 1 } })
+      .limit(limit)
+      .toArray()
+  ).map((d) => d._id);
   if (ids.length === 0) return 0;
   // One statement for the batch: `_id` `$in` is an index look-up on MongoDB and the embedded store.
   return (await col.deleteMany({ _id: { $in: ids } } as Filter<T>)).deletedCount;

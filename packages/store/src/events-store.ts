@@ -72,7 +72,9 @@ export class EventsStore {
     const inserted = new Map(claimed.filter((d) => !skipped.has(d.seq)).map((d) => [d.idem, d]));
     const existing = new Map<string, EventDoc>();
     const missing = claimed.filter((d) => skipped.has(d.seq)).map((d) => d.idem);
-    if (missing.length > 0) for (const doc of await this.col.find({ workspaceId, idem: { $in: missing } }).toArray()) existing.set(doc.idem, doc);
+    if (missing.length > 0)
+      for (const doc of await this.col.find({ workspaceId, idem: { $in: missing } }).toArray())
+        existing.set(doc.idem, doc);
     return events.map((e) => {
       const mine = inserted.get(e.idem);
       if (mine && mine._id === e._id) return { event: mine, created: true };
@@ -88,7 +90,10 @@ export class EventsStore {
    */
   private serialized<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
     const next = (this.claimQueue.get(workspaceId) ?? Promise.resolve()).catch(() => undefined).then(fn);
-    const tail = next.then(() => undefined, () => undefined);
+    const tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
     this.claimQueue.set(workspaceId, tail);
     void tail.then(() => {
       if (this.claimQueue.get(workspaceId) === tail) this.claimQueue.delete(workspaceId);
@@ -111,17 +116,18 @@ export class EventsStore {
   /** The query of one page, for `listForWorkspaces` and for explaining it. */
   listCursor(workspaceIds: string[], q: ListQuery): FindCursor<EventDoc> {
     const dir = q.after ? 1 : -1;
-    return this.col
-      .find(keysetFilter(workspaceIds, q))
-      .sort({ recordedAt: dir, _id: dir })
-      .limit(q.limit);
+    return this.col.find(keysetFilter(workspaceIds, q)).sort({ recordedAt: dir, _id: dir }).limit(q.limit);
   }
 
   /**
    * Every match, newest first, as one server cursor read in batches: the export holds one batch
    * in memory however many events match.
    */
-  streamForWorkspaces(workspaceIds: string[], q: Omit<ListQuery, 'limit' | 'after'>, batchSize = 1000): FindCursor<ExportedEventDoc> {
+  streamForWorkspaces(
+    workspaceIds: string[],
+    q: Omit<ListQuery, 'limit' | 'after'>,
+    batchSize = 1000,
+  ): FindCursor<ExportedEventDoc> {
     // The search words are a third of a stored event and no export writes them.
     return this.col
       .find(keysetFilter(workspaceIds, q), { projection: { tokens: 0, idem: 0 } })
@@ -189,13 +195,22 @@ export class EventsStore {
  * tenant's. MongoDB reads the same filter either way.
  */
 function keysetFilter(workspaceIds: string[], q: Omit<ListQuery, 'limit'>): Filter<EventDoc> {
-  const tenant: Filter<EventDoc> = { workspaceId: workspaceIds.length === 1 ? workspaceIds[0]! : { $in: workspaceIds } };
+  const tenant: Filter<EventDoc> = {
+    workspaceId: workspaceIds.length === 1 ? workspaceIds[0]! : { $in: workspaceIds },
+  };
   const and: Filter<EventDoc>[] = [];
   if (q.before) {
-    and.push({ $or: [{ recordedAt: { $lt: q.before.recordedAt } }, { recordedAt: q.before.recordedAt, _id: { $lt: q.before.id } }] });
+    and.push({
+      $or: [
+        { recordedAt: { $lt: q.before.recordedAt } },
+        { recordedAt: q.before.recordedAt, _id: { $lt: q.before.id } },
+      ],
+    });
   }
   if (q.after) {
-    and.push({ $or: [{ recordedAt: { $gt: q.after.recordedAt } }, { recordedAt: q.after.recordedAt, _id: { $gt: q.after.id } }] });
+    and.push({
+      $or: [{ recordedAt: { $gt: q.after.recordedAt } }, { recordedAt: q.after.recordedAt, _id: { $gt: q.after.id } }],
+    });
   }
   if (q.filter) and.push(q.filter);
   return and.length === 0 ? tenant : { ...tenant, $and: and };

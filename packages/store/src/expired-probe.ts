@@ -19,7 +19,10 @@ export async function workspacesWithOlder<T extends { workspaceId: string }>(
   const found = new Set<string>();
   for (let rest = workspaceIds; rest.length > 0; rest = rest.filter((id) => !found.has(id))) {
     const filter = { workspaceId: rest.length === 1 ? rest[0] : { $in: rest }, [field]: { $lt: cutoff } } as Filter<T>;
-    const docs = await col.find(filter, { projection: { _id: 0, workspaceId: 1 } }).limit(PROBE_LIMIT).toArray();
+    const docs = await col
+      .find(filter, { projection: { _id: 0, workspaceId: 1 } })
+      .limit(PROBE_LIMIT)
+      .toArray();
     for (const d of docs) found.add(d.workspaceId);
     if (docs.length < PROBE_LIMIT) break;
   }

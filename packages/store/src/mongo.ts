@@ -39,5 +39,8 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 4) return false;
   const e = err as { name?: string; code?: unknown; errorResponse?: unknown; cause?: unknown };
   if (UNREACHABLE.test(e.name ?? '') || (typeof e.code === 'number' && SHUTTING_DOWN.has(e.code))) return true;
-  return (e.errorResponse !== err && isDatabaseUnavailable(e.errorResponse, depth + 1)) || isDatabaseUnavailable(e.cause, depth + 1);
+  return (
+    (e.errorResponse !== err && isDatabaseUnavailable(e.errorResponse, depth + 1)) ||
+    isDatabaseUnavailable(e.cause, depth + 1)
+  );
 }

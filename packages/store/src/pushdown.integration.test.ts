@@ -19,7 +19,10 @@ interface Probe {
 describe('string equalities pushed down to SQLite on the test database', () => {
   let mongo: Mongo;
   beforeAll(async () => {
-    mongo = await connectMongo((inject as (k: string) => unknown)('mongodbUri') as string, `t_push_${randomBytes(4).toString('hex')}`);
+    mongo = await connectMongo(
+      (inject as (k: string) => unknown)('mongodbUri') as string,
+      `t_push_${randomBytes(4).toString('hex')}`,
+    );
   });
   afterAll(async () => {
     await mongo.db.dropDatabase();
@@ -50,7 +53,11 @@ describe('string equalities pushed down to SQLite on the test database', () => {
   it('finds exactly what MongoDB equality and $in match', async () => {
     const col = await seeded('find');
     expect(ids(await col.find({ k: 'v' }).toArray())).toEqual(['array_holding', 'string']);
-    expect(ids(await col.find({ k: { $in: ['v', 'w'] } }).toArray())).toEqual(['array_holding', 'other_string', 'string']);
+    expect(ids(await col.find({ k: { $in: ['v', 'w'] } }).toArray())).toEqual([
+      'array_holding',
+      'other_string',
+      'string',
+    ]);
     expect(ids(await col.find({ k: 'a&b<c>"d"' }).toArray())).toEqual(['escaped']);
     expect(ids(await col.find({ k: 'é' }).toArray())).toEqual(['unicode']);
     expect(ids(await col.find({ k: 'x', n: { $gt: 2 } }).toArray())).toEqual(['array_without']);
@@ -65,14 +72,28 @@ describe('string equalities pushed down to SQLite on the test database', () => {
     expect((await col.updateMany({ k: 'v' }, { $set: { n: -1 } })).modifiedCount).toBe(2);
     expect(ids(await col.find({ n: -1 }).toArray())).toEqual(['array_holding', 'string']);
     expect((await col.deleteMany({ k: { $in: ['w', 'x'] } })).deletedCount).toBe(3);
-    expect(ids(await col.find({}).toArray())).toEqual(['array_of_document', 'document', 'escaped', 'missing', 'null', 'number', 'string', 'unicode']);
+    expect(ids(await col.find({}).toArray())).toEqual([
+      'array_of_document',
+      'document',
+      'escaped',
+      'missing',
+      'null',
+      'number',
+      'string',
+      'unicode',
+    ]);
   });
 
   it('reads the entries of the index that bounds the most fields, and scans only without one', async () => {
     const col = await seeded('plan');
     type Plan = { queryPlanner?: { indexName?: string; Plan?: string[] }; filterPushdown?: boolean };
     const explain = async (filter: object) => (await col.find(filter).explain()) as Plan;
-    for (const filter of [{ k: 'v', n: { $gt: 1 } }, { k: { $gt: 'a' } }, { k: 'tab\there' }, { k: { $regex: '^v' } }]) {
+    for (const filter of [
+      { k: 'v', n: { $gt: 1 } },
+      { k: { $gt: 'a' } },
+      { k: 'tab\there' },
+      { k: { $regex: '^v' } },
+    ]) {
       const plan = await explain(filter);
       expect(plan.queryPlanner?.indexName, JSON.stringify(filter)).toBe('k_n');
       expect(plan.queryPlanner?.Plan?.[0]).toMatch(/SEARCH e USING PRIMARY KEY \(k0/);

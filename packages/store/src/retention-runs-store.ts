@@ -32,13 +32,20 @@ export class RetentionRunsStore {
     return insertOrFind(this.col, doc, { _id: doc._id });
   }
 
-
   async addDeleted(id: string, workspaceId: string, count: number): Promise<void> {
     if (count === 0) return;
-    await this.col.updateOne({ _id: id }, { $inc: { totalDeleted: count, [`deletedByWorkspace.${workspaceId}`]: count } });
+    await this.col.updateOne(
+      { _id: id },
+      { $inc: { totalDeleted: count, [`deletedByWorkspace.${workspaceId}`]: count } },
+    );
   }
 
-  async finish(id: string, status: Exclude<RetentionRunStatus, 'running'>, now: Date, error: string | null = null): Promise<void> {
+  async finish(
+    id: string,
+    status: Exclude<RetentionRunStatus, 'running'>,
+    now: Date,
+    error: string | null = null,
+  ): Promise<void> {
     await this.col.updateOne({ _id: id, status: 'running' }, { $set: { status, finishedAt: now, error } });
   }
 

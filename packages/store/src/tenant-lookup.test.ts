@@ -4,7 +4,9 @@ import { findOwned } from './tenant-lookup.ts';
 
 /** A collection that answers `_id` look-ups from memory: the tenant check is what is tested. */
 function collectionOf(docs: { _id: string; workspaceId: string }[]) {
-  return { findOne: async (filter: { _id: string }) => docs.find((d) => d._id === filter._id) ?? null } as unknown as Collection<{ _id: string; workspaceId: string }>;
+  return {
+    findOne: async (filter: { _id: string }) => docs.find((d) => d._id === filter._id) ?? null,
+  } as unknown as Collection<{ _id: string; workspaceId: string }>;
 }
 
 describe('findOwned', () => {

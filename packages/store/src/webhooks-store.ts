@@ -9,11 +9,19 @@ export type WebhookFormat = 'cloudevents' | 'cloudevents-structured' | 'cloudeve
 export type WebhookCompression = 'none' | 'gzip';
 
 /** Destinations stored before streams named the two single-event modes `structured` and `binary`. */
-const LEGACY_FORMATS: Record<string, WebhookFormat> = { structured: 'cloudevents-structured', binary: 'cloudevents-binary' };
+const LEGACY_FORMATS: Record<string, WebhookFormat> = {
+  structured: 'cloudevents-structured',
+  binary: 'cloudevents-binary',
+};
 
 function normalize(doc: WebhookDoc | null): WebhookDoc | null {
   if (!doc) return doc;
-  return { ...doc, format: LEGACY_FORMATS[doc.format] ?? doc.format, batchSize: doc.batchSize ?? 100, compression: doc.compression ?? 'none' };
+  return {
+    ...doc,
+    format: LEGACY_FORMATS[doc.format] ?? doc.format,
+    batchSize: doc.batchSize ?? 100,
+    compression: doc.compression ?? 'none',
+  };
 }
 export type DisabledReason = 'manual' | 'gone' | 'failing';
 
@@ -73,7 +81,22 @@ export interface WebhookHealthDoc {
   lastSuccessAt: Date | null;
 }
 
-export type WebhookChanges = Partial<Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'batchSize' | 'compression' | 'enabled' | 'disabledReason' | 'disabledAt' | 'secrets'>>;
+export type WebhookChanges = Partial<
+  Pick<
+    WebhookDoc,
+    | 'url'
+    | 'description'
+    | 'headers'
+    | 'categories'
+    | 'format'
+    | 'batchSize'
+    | 'compression'
+    | 'enabled'
+    | 'disabledReason'
+    | 'disabledAt'
+    | 'secrets'
+  >
+>;
 
 const SUCCESS_WRITE_EVERY_MS = 5_000;
 
@@ -133,7 +156,9 @@ export class WebhooksStore {
   /** The enabled destinations of several workspaces (ids only), for the stream supervisor; as above. */
   async enabledOfWorkspaces(workspaceIds: string[]): Promise<Pick<WebhookDoc, '_id' | 'workspaceId'>[]> {
     const projection = { _id: 1, workspaceId: 1, enabled: 1 };
-    const docs = await inChunks(workspaceIds, (chunk) => this.col.find({ workspaceId: { $in: chunk } }, { projection }).toArray());
+    const docs = await inChunks(workspaceIds, (chunk) =>
+      this.col.find({ workspaceId: { $in: chunk } }, { projection }).toArray(),
+    );
     return docs.filter((d) => d.enabled).map((d) => ({ _id: d._id, workspaceId: d.workspaceId }));
   }
 
@@ -182,9 +207,15 @@ export class WebhooksStore {
 
   /** Counts a failed attempt; the result says how long the destination has been failing. */
   async recordFailure(workspaceId: string, id: string, now: Date): Promise<WebhookHealthDoc | null> {
-    await this.upsertHealth(workspaceId, id, { $setOnInsert: { failingSince: null, warnedAt: null, lastSuccessAt: null, consecutiveFailures: 0 } });
+    await this.upsertHealth(workspaceId, id, {
+      $setOnInsert: { failingSince: null, warnedAt: null, lastSuccessAt: null, consecutiveFailures: 0 },
+    });
     await this.health.updateOne({ _id: id, workspaceId, failingSince: null }, { $set: { failingSince: now } });
-    return this.health.findOneAndUpdate({ _id: id, workspaceId }, { $inc: { consecutiveFailures: 1 } }, { returnDocument: 'after' });
+    return this.health.findOneAndUpdate(
+      { _id: id, workspaceId },
+      { $inc: { consecutiveFailures: 1 } },
+      { returnDocument: 'after' },
+    );
   }
 
   /** True only for the call that claimed the warning of the current run of failures. */
@@ -200,9 +231,16 @@ export class WebhooksStore {
    */
   async recordSuccess(workspaceId: string, id: string, now: Date): Promise<void> {
     const h = await this.health.findOne({ _id: id });
-    const clean = h && h.workspaceId === workspaceId && h.failingSince === null && h.consecutiveFailures === 0 && h.warnedAt === null;
+    const clean =
+      h &&
+      h.workspaceId === workspaceId &&
+      h.failingSince === null &&
+      h.consecutiveFailures === 0 &&
+      h.warnedAt === null;
     if (clean && h.lastSuccessAt && now.getTime() - h.lastSuccessAt.getTime() < SUCCESS_WRITE_EVERY_MS) return;
-    await this.upsertHealth(workspaceId, id, { $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null, lastSuccessAt: now } });
+    await this.upsertHealth(workspaceId, id, {
+      $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null, lastSuccessAt: now },
+    });
   }
 
   /**
@@ -220,7 +258,10 @@ export class WebhooksStore {
 
   /** A re-enabled destination starts with a clean record, or it would be disabled again at once. */
   async resetFailures(workspaceId: string, id: string): Promise<void> {
-    await this.health.updateOne({ _id: id, workspaceId }, { $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null } });
+    await this.health.updateOne(
+      { _id: id, workspaceId },
+      { $set: { failingSince: null, consecutiveFailures: 0, warnedAt: null } },
+    );
   }
 
   /** True only for the call that disabled it, so the audit event is recorded once. */

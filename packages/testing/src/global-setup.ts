@@ -30,7 +30,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     };
     const provide = project.provide as (key: string, value: unknown) => void;
     for (const [key, value] of Object.entries(provided)) provide(key, value);
-    console.log(`[global-setup] FerretDB ${ferret.address}, Temporal ${temporal.address}, ready in ${Date.now() - started} ms`);
+    console.log(
+      `[global-setup] FerretDB ${ferret.address}, Temporal ${temporal.address}, ready in ${Date.now() - started} ms`,
+    );
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()));
     throw err;

@@ -2,7 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { generateSigningKeyValue } from '@audit/shared/integrity/signing';
-import { appRouter, createApp, createCallerFactory, createContext, createTemporal, silentLogger, type ApiDeps, type ApiMetrics, type Logger } from '@audit/api';
+import {
+  appRouter,
+  createApp,
+  createCallerFactory,
+  createContext,
+  createTemporal,
+  silentLogger,
+  type ApiDeps,
+  type ApiMetrics,
+  type Logger,
+} from '@audit/api';
 import { authenticate } from '@audit/api/auth';
 import { parseConfig, type Plan } from '@audit/shared';
 import { openStore, type ApiScope } from '@audit/store';
@@ -86,8 +96,16 @@ export async function openTestEnv(env: Record<string, string> = {}, options: Tes
   });
   const { store, mongo } = await openStore(config.MONGODB_URI, config.MONGODB_DB);
   const temporal = createTemporal(config);
-  const deps: ApiDeps = { config, store, temporal, clock: () => new Date(), log: options.log ?? silentLogger, ...(options.metrics ? { metrics: options.metrics } : {}) };
-  const callerFor = async (token: string) => createCaller(createContext(deps, await authenticate(store, config.ADMIN_TOKEN, `Bearer ${token}`)));
+  const deps: ApiDeps = {
+    config,
+    store,
+    temporal,
+    clock: () => new Date(),
+    log: options.log ?? silentLogger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  };
+  const callerFor = async (token: string) =>
+    createCaller(createContext(deps, await authenticate(store, config.ADMIN_TOKEN, `Bearer ${token}`)));
   const admin = createCaller(createContext(deps, { kind: 'admin' }));
   const servers: Server[] = [];
   const workers: RunningWorker[] = [];
@@ -98,7 +116,11 @@ export async function openTestEnv(env: Record<string, string> = {}, options: Tes
     callerFor,
     async tenant(plan, scopes = ALL_SCOPES, organizationId) {
       const orgId = organizationId ?? (await admin.admin.organizations.create({ name: `org ${suffix}` })).id;
-      const { id: workspaceId } = await admin.admin.workspaces.create({ organizationId: orgId, name: `ws ${plan}`, plan });
+      const { id: workspaceId } = await admin.admin.workspaces.create({
+        organizationId: orgId,
+        name: `ws ${plan}`,
+        plan,
+      });
       const { id: keyId, key } = await admin.admin.apiKeys.create({ workspaceId, scopes });
       return { organizationId: orgId, workspaceId, keyId, key, caller: await callerFor(key) };
     },
@@ -112,7 +134,14 @@ export async function openTestEnv(env: Record<string, string> = {}, options: Tes
     async startWorker(overrides = {}) {
       installQuietRuntime();
       const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-      const worker = await createAuditWorker({ config, store, connection, workflowBundle: { codePath: provided('workflowBundlePath') }, ...(options.log ? { log: options.log } : {}), ...overrides });
+      const worker = await createAuditWorker({
+        config,
+        store,
+        connection,
+        workflowBundle: { codePath: provided('workflowBundlePath') },
+        ...(options.log ? { log: options.log } : {}),
+        ...overrides,
+      });
       const running = worker.run();
       const handle: RunningWorker = {
         worker,
@@ -138,11 +167,17 @@ export async function openTestEnv(env: Record<string, string> = {}, options: Tes
 }
 
 /** A tRPC call over plain HTTP, as any client without the tRPC library would make it. */
-export async function trpcHttp(url: string, path: string, input: unknown, opts: { token?: string; method?: 'GET' | 'POST' } = {}): Promise<{ status: number; body: any }> {
+export async function trpcHttp(
+  url: string,
+  path: string,
+  input: unknown,
+  opts: { token?: string; method?: 'GET' | 'POST' } = {},
+): Promise<{ status: number; body: any }> {
   const method = opts.method ?? 'POST';
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const target = method === 'GET' ? `${url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}` : `${url}/trpc/${path}`;
+  const target =
+    method === 'GET' ? `${url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}` : `${url}/trpc/${path}`;
   const res = await fetch(target, { method, headers, body: method === 'POST' ? JSON.stringify(input) : undefined });
   return { status: res.status, body: await res.json() };
 }

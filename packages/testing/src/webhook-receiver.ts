@@ -37,7 +37,10 @@ function flatten(h: IncomingHttpHeaders): Record<string, string> {
  * A real HTTP server in the test process, standing in for a customer's SIEM. A fixed `port` lets a
  * drill bring a receiver back at the address its destination already points to.
  */
-export async function startReceiver(responder: Responder = () => ({ status: 204 }), opts: { port?: number } = {}): Promise<Receiver> {
+export async function startReceiver(
+  responder: Responder = () => ({ status: 204 }),
+  opts: { port?: number } = {},
+): Promise<Receiver> {
   let current = responder;
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
@@ -45,7 +48,13 @@ export async function startReceiver(responder: Responder = () => ({ status: 204 
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const raw = Buffer.concat(chunks);
-      const received: ReceivedRequest = { path: req.url ?? '/', headers: flatten(req.headers), body: raw.toString('utf8'), raw, at: Date.now() };
+      const received: ReceivedRequest = {
+        path: req.url ?? '/',
+        headers: flatten(req.headers),
+        body: raw.toString('utf8'),
+        raw,
+        at: Date.now(),
+      };
       const n = requests.push(received) - 1;
       const reply = await current(received, n);
       res.writeHead(reply.status, reply.headers ?? {});
@@ -66,7 +75,10 @@ export async function startReceiver(responder: Responder = () => ({ status: 204 
       for (;;) {
         const found = requests.filter(match);
         if (found.length >= count) return found;
-        if (Date.now() > deadline) throw new Error(`receiver got ${found.length} matching requests of ${count} expected within ${timeoutMs} ms (${requests.length} in all)`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `receiver got ${found.length} matching requests of ${count} expected within ${timeoutMs} ms (${requests.length} in all)`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -79,7 +91,11 @@ export async function startReceiver(responder: Responder = () => ({ status: 204 
 }
 
 /** Polls until `check` returns a value that is not undefined/null/false. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -13,11 +13,41 @@ const usage = (argv: string[]) => {
 
 describe('verify arguments', () => {
   it('reads an offline check, with --flag value and --flag=value', () => {
-    expect(parseArgs(['--events', 'e.ndjson', '--checkpoints=c.ndjson', '--keys', 'k.json', '--held', 'h.ndjson', '--json'])).toEqual({ mode: 'offline', events: 'e.ndjson', checkpoints: 'c.ndjson', keys: 'k.json', held: 'h.ndjson', json: true });
+    expect(
+      parseArgs(['--events', 'e.ndjson', '--checkpoints=c.ndjson', '--keys', 'k.json', '--held', 'h.ndjson', '--json']),
+    ).toEqual({
+      mode: 'offline',
+      events: 'e.ndjson',
+      checkpoints: 'c.ndjson',
+      keys: 'k.json',
+      held: 'h.ndjson',
+      json: true,
+    });
   });
 
   it('reads an online check; --since is a Date; the URL loses its trailing slash', () => {
-    expect(parseArgs(['--url', 'http://localhost:3000/', '--key', 'sk_1', '--workspace', 'ws_1', '--since', '2024-05-01T00:00:00Z', '--keys', 'pinned.json'])).toEqual({ mode: 'online', url: 'http://localhost:3000', key: 'sk_1', workspace: 'ws_1', since: new Date('2024-05-01T00:00:00Z'), keys: 'pinned.json', json: false });
+    expect(
+      parseArgs([
+        '--url',
+        'http://localhost:3000/',
+        '--key',
+        'sk_1',
+        '--workspace',
+        'ws_1',
+        '--since',
+        '2024-05-01T00:00:00Z',
+        '--keys',
+        'pinned.json',
+      ]),
+    ).toEqual({
+      mode: 'online',
+      url: 'http://localhost:3000',
+      key: 'sk_1',
+      workspace: 'ws_1',
+      since: new Date('2024-05-01T00:00:00Z'),
+      keys: 'pinned.json',
+      json: false,
+    });
     expect(parseArgs(['--help'])).toEqual({ mode: 'help' });
   });
 

@@ -40,34 +40,52 @@ export function parseArgs(argv: string[]): Args {
       continue;
     }
     const m = /^--([a-z]+)(?:=(.*))?$/s.exec(arg);
-    if (!m || !(VALUED as readonly string[]).includes(m[1]!)) throw new UsageError(m ? `unknown flag --${m[1]}` : `unexpected argument ${JSON.stringify(arg)}`);
+    if (!m || !(VALUED as readonly string[]).includes(m[1]!))
+      throw new UsageError(m ? `unknown flag --${m[1]}` : `unexpected argument ${JSON.stringify(arg)}`);
     const name = m[1] as Valued;
     const value = m[2] ?? argv[++i];
-    if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('--')))
+      throw new UsageError(`--${name} needs a value`);
     if (v[name] !== undefined) throw new UsageError(`--${name} is given twice`);
     v[name] = value;
   }
   let since: Date | undefined;
   if (v.since !== undefined) {
     since = new Date(v.since);
-    if (Number.isNaN(since.getTime()) || !/^\d{4}-\d\d-\d\d/.test(v.since)) throw new UsageError(`--since must be an ISO time such as 2024-05-01T00:00:00Z, not ${JSON.stringify(v.since)}`);
+    if (Number.isNaN(since.getTime()) || !/^\d{4}-\d\d-\d\d/.test(v.since))
+      throw new UsageError(`--since must be an ISO time such as 2024-05-01T00:00:00Z, not ${JSON.stringify(v.since)}`);
   }
-  const common = { json, ...(v.workspace !== undefined && { workspace: v.workspace }), ...(since && { since }), ...(v.held !== undefined && { held: v.held }) };
+  const common = {
+    json,
+    ...(v.workspace !== undefined && { workspace: v.workspace }),
+    ...(since && { since }),
+    ...(v.held !== undefined && { held: v.held }),
+  };
   if (v.url !== undefined || v.key !== undefined) {
     if (v.url === undefined) throw new UsageError('--key needs --url <base URL> of the service');
     if (v.key === undefined) throw new UsageError('--url needs --key <API key>');
-    for (const offline of ['events', 'checkpoints'] as const) if (v[offline] !== undefined) throw new UsageError(`--${offline} is for offline checks and cannot be combined with --url`);
+    for (const offline of ['events', 'checkpoints'] as const)
+      if (v[offline] !== undefined)
+        throw new UsageError(`--${offline} is for offline checks and cannot be combined with --url`);
     let url: URL;
     try {
       url = new URL(v.url);
     } catch {
       throw new UsageError(`--url must be an http(s) URL, not ${JSON.stringify(v.url)}`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be an http(s) URL, not ${JSON.stringify(v.url)}`);
-    return { mode: 'online', url: url.href.replace(/\/+$/, ''), key: v.key, ...(v.keys !== undefined && { keys: v.keys }), ...common };
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`--url must be an http(s) URL, not ${JSON.stringify(v.url)}`);
+    return {
+      mode: 'online',
+      url: url.href.replace(/\/+$/, ''),
+      key: v.key,
+      ...(v.keys !== undefined && { keys: v.keys }),
+      ...common,
+    };
   }
   const missing = (['events', 'checkpoints', 'keys'] as const).filter((f) => v[f] === undefined);
-  if (missing.length === 3) throw new UsageError('give --events, --checkpoints and --keys (offline) or --url and --key (online)');
+  if (missing.length === 3)
+    throw new UsageError('give --events, --checkpoints and --keys (offline) or --url and --key (online)');
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((f) => `--${f}`).join(', ')}`);
   return { mode: 'offline', events: v.events!, checkpoints: v.checkpoints!, keys: v.keys!, ...common };
 }

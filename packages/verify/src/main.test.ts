@@ -30,11 +30,19 @@ async function run(argv: string[], fetchImpl?: typeof fetch) {
   const status = await main(argv, { ...io, ...(fetchImpl && { fetch: fetchImpl }) });
   return { status, out: out.join('\n'), err: err.join('\n'), slept };
 }
-const offline = (extra: string[] = [], f = files) => run(['--events', f.events, '--checkpoints', f.checkpoints, '--keys', f.keys, ...extra]);
+const offline = (extra: string[] = [], f = files) =>
+  run(['--events', f.events, '--checkpoints', f.checkpoints, '--keys', f.keys, ...extra]);
 
 describe('verify offline', () => {
   it('passes an honest export, with held copies as bare checkpoints or CloudEvents', async () => {
-    const heldFile = file('held.ndjson', ndjsonText([held[0], { specversion: '1.0', type: 'pro.atmos.audit.checkpoint', data: { metadata: held[1] } }, { specversion: '1.0', type: 'pro.atmos.audit.lock.created', data: {} }]));
+    const heldFile = file(
+      'held.ndjson',
+      ndjsonText([
+        held[0],
+        { specversion: '1.0', type: 'pro.atmos.audit.checkpoint', data: { metadata: held[1] } },
+        { specversion: '1.0', type: 'pro.atmos.audit.lock.created', data: {} },
+      ]),
+    );
     const r = await offline(['--held', heldFile]);
     expect(r.err).toBe('');
     expect(r.status).toBe(0);
@@ -49,7 +57,10 @@ describe('verify offline', () => {
     expect(r.status).toBe(1);
     expect(r.out).toMatch(/FAILED: 1 finding\n {2}modified {2}\[checkpoint #2, seq 13, event aud_0+13\]/);
     const j = await offline(['--json'], { ...files, events: join(dir, 'tampered.ndjson') });
-    expect(JSON.parse(j.out)).toMatchObject({ ok: false, findings: [{ kind: 'modified', seq: 13, checkpoint: 2, eventId: log.events[12]!.id }] });
+    expect(JSON.parse(j.out)).toMatchObject({
+      ok: false,
+      findings: [{ kind: 'modified', seq: 13, checkpoint: 2, eventId: log.events[12]!.id }],
+    });
   });
 
   it('reports a checkpoint the customer holds that the service rewrote', async () => {
@@ -63,7 +74,10 @@ describe('verify offline', () => {
     let r = await offline([], { ...files, keys: join(dir, 'nope.json') });
     expect([r.status, r.err]).toEqual([2, expect.stringContaining('--keys: cannot read')]);
     r = await offline([], { ...files, checkpoints: file('bad.ndjson', '{"type":"checkpoint"}\n') });
-    expect([r.status, r.err]).toEqual([2, expect.stringMatching(/--checkpoints .*bad.ndjson line 1: not a checkpoint/)]);
+    expect([r.status, r.err]).toEqual([
+      2,
+      expect.stringMatching(/--checkpoints .*bad.ndjson line 1: not a checkpoint/),
+    ]);
     r = await offline([], { ...files, events: file('notjson.ndjson', '{\n') });
     expect([r.status, r.err]).toEqual([2, expect.stringMatching(/--events .* line 1 is not JSON/)]);
     r = await run(['--events', 'x']);
@@ -78,7 +92,8 @@ describe('verify online', () => {
       seen.push(`${String(url)} ${(init?.headers as Record<string, string> | undefined)?.authorization ?? '-'}`);
       const u = new URL(String(url));
       if (u.pathname === '/.well-known/audit-log-keys.json') return new Response(JSON.stringify(log.keysDoc));
-      if (status !== 200) return new Response('{"error":"workspaceId is required for an organization key"}', { status });
+      if (status !== 200)
+        return new Response('{"error":"workspaceId is required for an organization key"}', { status });
       if (u.pathname === '/export/checkpoints') return new Response(chkLines);
       if (u.pathname === '/export') return new Response(ndjsonText([...log.events].reverse()));
       return new Response('not found', { status: 404 });
@@ -90,15 +105,25 @@ describe('verify online', () => {
     const s = served();
     const r = await run(['--url', 'http://audit.test/', '--key', 'sk_ws'], s.impl);
     expect(r.status).toBe(0);
-    expect(s.seen).toEqual(['http://audit.test/.well-known/audit-log-keys.json -', 'http://audit.test/export/checkpoints Bearer sk_ws', 'http://audit.test/export?format=ndjson Bearer sk_ws']);
+    expect(s.seen).toEqual([
+      'http://audit.test/.well-known/audit-log-keys.json -',
+      'http://audit.test/export/checkpoints Bearer sk_ws',
+      'http://audit.test/export?format=ndjson Bearer sk_ws',
+    ]);
     const w = served();
     await run(['--url', 'http://audit.test', '--key', 'sk_org', '--workspace', WS], w.impl);
     expect(w.seen[1]).toBe(`http://audit.test/export/checkpoints?workspaceId=${WS} Bearer sk_org`);
   });
 
   it('--since checks only checkpoints sealed from then on, chained from the first kept', async () => {
-    const r = await run(['--url', 'http://audit.test', '--key', 'k', '--since', log.checkpoints[1]!.sealedAt, '--json'], served().impl);
-    expect(JSON.parse(r.out)).toMatchObject({ ok: true, counts: { events: 15, sealed: 10, unsealed: 5, checkpoints: 1 } });
+    const r = await run(
+      ['--url', 'http://audit.test', '--key', 'k', '--since', log.checkpoints[1]!.sealedAt, '--json'],
+      served().impl,
+    );
+    expect(JSON.parse(r.out)).toMatchObject({
+      ok: true,
+      counts: { events: 15, sealed: 10, unsealed: 5, checkpoints: 1 },
+    });
   });
 
   const EXPORT_LIMIT = 'rate limit: 5 requests per 1 min for export (GET/POST /export) per API key; retry in 40 s';

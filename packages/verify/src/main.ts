@@ -32,7 +32,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (args.since) input = applySince(input, args.since);
     const report = verifyLog(input);
     const source = args.mode === 'offline' ? args.events : args.url;
-    io.out(args.json ? JSON.stringify(report, null, 2) : formatReport(report, { workspaceId: input.workspaceId, source, ...(args.since && { since: args.since }) }));
+    io.out(
+      args.json
+        ? JSON.stringify(report, null, 2)
+        : formatReport(report, { workspaceId: input.workspaceId, source, ...(args.since && { since: args.since }) }),
+    );
     return report.ok ? 0 : 1;
   } catch (err) {
     if (err instanceof UsageError) io.err(`verify: ${err.message}\n\n${USAGE}`);

@@ -6,7 +6,12 @@ const counts = { events: 12_000, sealed: 11_000, unsealed: 500, purged: 500, che
 
 describe('verify report', () => {
   it('says OK with the counts, and mentions unsealed events', () => {
-    expect(formatReport({ ok: true, findings: [], counts }, { workspaceId: 'ws_1', source: 'http://localhost:3000', since: new Date('2024-05-01T00:00:00Z') })).toBe(
+    expect(
+      formatReport(
+        { ok: true, findings: [], counts },
+        { workspaceId: 'ws_1', source: 'http://localhost:3000', since: new Date('2024-05-01T00:00:00Z') },
+      ),
+    ).toBe(
       [
         'Audit log of workspace ws_1 from http://localhost:3000, since 2024-05-01T00:00:00.000Z',
         '  events 12,000: sealed 11,000, unsealed 500; purged 500',
@@ -22,7 +27,11 @@ describe('verify report', () => {
       ok: false,
       counts,
       findings: [
-        { kind: 'bad-signature', checkpoint: 3, message: 'checkpoint #3: the signature does not verify with key ed25519:ab' },
+        {
+          kind: 'bad-signature',
+          checkpoint: 3,
+          message: 'checkpoint #3: the signature does not verify with key ed25519:ab',
+        },
         { kind: 'modified', eventId: 'aud_1', seq: 17, checkpoint: 1, message: 'event aud_1 (seq 17) hashes to …' },
         { kind: 'missing', seq: 18, checkpoint: 1, message: 'seq 18, sealed in checkpoint #1, has no event' },
       ],

@@ -15,12 +15,19 @@ const LABELS: Record<FindingKind, string> = {
 const n = (x: number) => x.toLocaleString('en-US');
 
 function where(f: Finding): string {
-  const parts = [f.checkpoint !== undefined && `checkpoint #${f.checkpoint}`, f.seq !== undefined && `seq ${f.seq}`, f.eventId !== undefined && `event ${f.eventId}`].filter(Boolean);
+  const parts = [
+    f.checkpoint !== undefined && `checkpoint #${f.checkpoint}`,
+    f.seq !== undefined && `seq ${f.seq}`,
+    f.eventId !== undefined && `event ${f.eventId}`,
+  ].filter(Boolean);
   return parts.length ? `[${parts.join(', ')}] ` : '';
 }
 
 /** The human-readable report: what was checked, then one line per finding. */
-export function formatReport(report: VerifyReport, context: { workspaceId: string; source: string; since?: Date }): string {
+export function formatReport(
+  report: VerifyReport,
+  context: { workspaceId: string; source: string; since?: Date },
+): string {
   const c = report.counts;
   const lines = [
     `Audit log of workspace ${context.workspaceId || '(none found)'} from ${context.source}${context.since ? `, since ${context.since.toISOString()}` : ''}`,
@@ -29,7 +36,10 @@ export function formatReport(report: VerifyReport, context: { workspaceId: strin
   ];
   if (report.ok) {
     lines.push(`OK: every sealed event matches its checkpoint, and every signature and chain link holds.`);
-    if (c.unsealed > 0) lines.push(`  (${n(c.unsealed)} event${c.unsealed === 1 ? ' is' : 's are'} not sealed in a checkpoint yet, so not covered by this check.)`);
+    if (c.unsealed > 0)
+      lines.push(
+        `  (${n(c.unsealed)} event${c.unsealed === 1 ? ' is' : 's are'} not sealed in a checkpoint yet, so not covered by this check.)`,
+      );
     return lines.join('\n');
   }
   lines.push(`FAILED: ${n(report.findings.length)} finding${report.findings.length === 1 ? '' : 's'}`);

@@ -4,7 +4,14 @@ import { applySince } from './since.ts';
 import { testLog, WS } from './test-log.ts';
 
 const log = testLog(35, 10);
-const input: VerifyInput = { workspaceId: WS, events: log.events, checkpoints: log.checkpoints, purges: [], keys: log.keysDoc.keys, held: log.checkpoints.map(({ leaves: _, ...c }) => c) };
+const input: VerifyInput = {
+  workspaceId: WS,
+  events: log.events,
+  checkpoints: log.checkpoints,
+  purges: [],
+  keys: log.keysDoc.keys,
+  held: log.checkpoints.map(({ leaves: _, ...c }) => c),
+};
 
 describe('--since', () => {
   it('keeps the checkpoints sealed from then on, their events and later ones, and the held copies from there', () => {

@@ -13,7 +13,12 @@ export function applySince(input: VerifyInput, since: Date): VerifyInput {
   if (!first) {
     const through = Math.max(0, ...sorted.map((c) => c.through));
     const newest = Math.max(0, ...sorted.map((c) => c.number));
-    return { ...input, checkpoints: [], events: input.events.filter((e) => e.seq > through), ...(input.held && { held: input.held.filter((h) => h.number > newest) }) };
+    return {
+      ...input,
+      checkpoints: [],
+      events: input.events.filter((e) => e.seq > through),
+      ...(input.held && { held: input.held.filter((h) => h.number > newest) }),
+    };
   }
   return {
     ...input,

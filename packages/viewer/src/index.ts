@@ -9,7 +9,8 @@ export const VIEWER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'p
 
 // The page holds an API key: no third-party script or style, no framing, no referrer.
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -34,7 +35,11 @@ export function canonicalizeFile(): string {
     for (const dir of createRequire(file).resolve.paths('canonicalize') ?? []) {
       const pkgDir = join(dir, 'canonicalize');
       if (!existsSync(join(pkgDir, 'package.json'))) continue;
-      const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports?: { '.'?: { import?: string } }; module?: string; main?: string };
+      const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+        exports?: { '.'?: { import?: string } };
+        module?: string;
+        main?: string;
+      };
       const entry = join(pkgDir, pkg.exports?.['.']?.import ?? pkg.module ?? pkg.main ?? 'index.js');
       if (existsSync(entry)) return entry;
     }
@@ -59,8 +64,14 @@ export function viewerRoutes(): Router {
     } catch (err) {
       return next(err);
     }
-    res.sendFile(canonicalize, { headers: { 'content-type': 'text/javascript; charset=utf-8' }, maxAge: 0, etag: true });
+    res.sendFile(canonicalize, {
+      headers: { 'content-type': 'text/javascript; charset=utf-8' },
+      maxAge: 0,
+      etag: true,
+    });
   });
-  r.use(express.static(VIEWER_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0, etag: true, fallthrough: true }));
+  r.use(
+    express.static(VIEWER_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0, etag: true, fallthrough: true }),
+  );
   return r;
 }

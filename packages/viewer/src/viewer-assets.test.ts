@@ -16,8 +16,23 @@ describe('viewer assets', () => {
       readState(s: string): Record<string, unknown>;
       toSearch(s: Record<string, unknown>): string;
     };
-    const state = readState('?q=actor%3Aada+%22prod+vpc%22&categories=lock,auth,bogus&scope=organization&cursor=abc&page=3&limit=25&utc=1&range=custom&from=2026-11-01T00:00:00Z&to=2026-11-02T12:30:00.000Z&live=1');
-    expect(state).toEqual({ q: 'actor:ada "prod vpc"', categories: ['lock', 'auth'], scope: 'organization', workspaceId: '', cursor: 'abc', page: 3, limit: 25, utc: true, range: 'custom', from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T12:30:00.000Z', live: true });
+    const state = readState(
+      '?q=actor%3Aada+%22prod+vpc%22&categories=lock,auth,bogus&scope=organization&cursor=abc&page=3&limit=25&utc=1&range=custom&from=2026-11-01T00:00:00Z&to=2026-11-02T12:30:00.000Z&live=1',
+    );
+    expect(state).toEqual({
+      q: 'actor:ada "prod vpc"',
+      categories: ['lock', 'auth'],
+      scope: 'organization',
+      workspaceId: '',
+      cursor: 'abc',
+      page: 3,
+      limit: 25,
+      utc: true,
+      range: 'custom',
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-02T12:30:00.000Z',
+      live: true,
+    });
     expect(readState(toSearch(state))).toEqual(state);
     expect(readState('?limit=1000&page=-2')).toMatchObject({ limit: 50, page: 1 });
     // A preset carries no bounds of its own: they are computed when the link is opened.

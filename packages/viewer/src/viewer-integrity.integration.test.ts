@@ -23,16 +23,32 @@ const logs = captureLogs('viewer-integrity');
 const keyRequests: string[] = [];
 const ids: Record<'ada' | 'grace' | 'late', string> = { ada: '', grace: '', late: '' };
 
-const event = (who: string, n: number) => ({ category: 'lock' as const, action: 'created', actor: { type: 'user' as const, id: `usr_${who}`, name: who }, target: { type: 'stack', id: `stk_${n}`, name: `stack ${n}` }, description: `Locked stack ${n} (${who})`, metadata: { reason: `incident ${n}`, ticket: { id: `INC-${n}`, severity: 'high' }, ratio: 0.1, big: 1e21 }, context: { ip: '203.0.113.9' } });
+const event = (who: string, n: number) => ({
+  category: 'lock' as const,
+  action: 'created',
+  actor: { type: 'user' as const, id: `usr_${who}`, name: who },
+  target: { type: 'stack', id: `stk_${n}`, name: `stack ${n}` },
+  description: `Locked stack ${n} (${who})`,
+  metadata: { reason: `incident ${n}`, ticket: { id: `INC-${n}`, severity: 'high' }, ratio: 0.1, big: 1e21 },
+  context: { ip: '203.0.113.9' },
+});
 
 /** One sealing pass, as the Schedule runs it: the worker's activity registers its key, seals and announces. */
 async function seal(): Promise<void> {
   try {
     const temporal = env.deps.temporal;
     if (!temporal) throw new Error('this test env has no Temporal client');
-    await temporal.workflow.execute('checkpointSeal', { taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE, workflowId: `viewer-seal-${++sealRuns}-${Date.now()}`, args: [] });
+    await temporal.workflow.execute('checkpointSeal', {
+      taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE,
+      workflowId: `viewer-seal-${++sealRuns}-${Date.now()}`,
+      args: [],
+    });
   } catch (err) {
-    const why = logs.lines().filter((l) => l.level === 'warn' || l.level === 40 || l.level === 50).map((l) => JSON.stringify(l)).slice(-3);
+    const why = logs
+      .lines()
+      .filter((l) => l.level === 'warn' || l.level === 40 || l.level === 50)
+      .map((l) => JSON.stringify(l))
+      .slice(-3);
     throw new Error(`the sealing pass failed: ${String(err)}\n${why.join('\n')}`);
   }
 }
@@ -81,22 +97,59 @@ describe.skipIf(!hasChromium)('tamper evidence in the audit log viewer', () => {
   it('says an event is not sealed yet before the first checkpoint', async () => {
     await signIn(page);
     await expand(ids.ada);
-    expect(await proofLine(ids.ada).textContent()).toMatch(/^Not sealed yet: events are sealed into a signed checkpoint within about a minute$/);
+    expect(await proofLine(ids.ada).textContent()).toMatch(
+      /^Not sealed yet: events are sealed into a signed checkpoint within about a minute$/,
+    );
     expect(await proofLine(ids.ada).getAttribute('class')).toContain('pending');
-    expect(await page.locator(`tr.details[data-details-for="${ids.ada}"] dt`).allTextContents()).toContain('Tamper evidence');
+    expect(await page.locator(`tr.details[data-details-for="${ids.ada}"] dt`).allTextContents()).toContain(
+      'Tamper evidence',
+    );
   });
 
   it('verifies in Chromium’s Web Crypto a proof made by the service’s core, and names what a forged one breaks', async () => {
     // Independent of the sealing pass: the proof and the key list are the core's, served to this tab only.
     const key = parseSigningKey(generateSigningKeyValue());
     const e = await ws.caller.events.get({ id: ids.ada });
-    const hashes = [eventHash(e), ...Array.from({ length: 6 }, (_, i) => createHash('sha256').update(`other ${i}`).digest('hex'))];
-    const header: CheckpointHeader = { id: 'chk_test', workspaceId: ws.workspaceId, number: 7, count: hashes.length, seqs: [{ first: e.seq, last: e.seq + hashes.length - 1 }], from: e.seq, through: e.seq + hashes.length - 1, root: merkleRoot(hashes), previous: null, sealedAt: new Date().toISOString(), keyId: key.keyId };
+    const hashes = [
+      eventHash(e),
+      ...Array.from({ length: 6 }, (_, i) => createHash('sha256').update(`other ${i}`).digest('hex')),
+    ];
+    const header: CheckpointHeader = {
+      id: 'chk_test',
+      workspaceId: ws.workspaceId,
+      number: 7,
+      count: hashes.length,
+      seqs: [{ first: e.seq, last: e.seq + hashes.length - 1 }],
+      from: e.seq,
+      through: e.seq + hashes.length - 1,
+      root: merkleRoot(hashes),
+      previous: null,
+      sealedAt: new Date().toISOString(),
+      keyId: key.keyId,
+    };
     const checkpoint: Checkpoint = { ...header, signature: signText(checkpointSigningInput(header), key) };
-    let proof: unknown = { eventId: e.id, hash: hashes[0], seq: e.seq, sealed: true, checkpoint, leafIndex: 0, treeSize: hashes.length, path: inclusionPath(hashes, 0) };
+    let proof: unknown = {
+      eventId: e.id,
+      hash: hashes[0],
+      seq: e.seq,
+      sealed: true,
+      checkpoint,
+      leafIndex: 0,
+      treeSize: hashes.length,
+      path: inclusionPath(hashes, 0),
+    };
     const tab = await browser.newPage();
-    await tab.route('**/trpc/events.proof?*', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ result: { data: proof } }) }));
-    await tab.route('**/.well-known/audit-log-keys.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ keys: [{ keyId: key.keyId, algorithm: 'Ed25519', publicKey: key.publicKey, status: 'active' }] }) }));
+    await tab.route('**/trpc/events.proof?*', (route) =>
+      route.fulfill({ contentType: 'application/json', body: JSON.stringify({ result: { data: proof } }) }),
+    );
+    await tab.route('**/.well-known/audit-log-keys.json', (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          keys: [{ keyId: key.keyId, algorithm: 'Ed25519', publicKey: key.publicKey, status: 'active' }],
+        }),
+      }),
+    );
     await signIn(tab);
     const line = tab.locator(`tr.details[data-details-for="${ids.ada}"] .proof[role="status"]`);
     const open = async () => {
@@ -146,7 +199,9 @@ describe.skipIf(!hasChromium)('tamper evidence in the audit log viewer', () => {
   });
 
   it('reports a hash mismatch after the event’s metadata is changed in the database', async () => {
-    const res = await env.deps.store.db.collection<{ _id: string }>('events').updateOne({ _id: ids.grace }, { $set: { 'metadata.reason': 'nothing happened' } });
+    const res = await env.deps.store.db
+      .collection<{ _id: string }>('events')
+      .updateOne({ _id: ids.grace }, { $set: { 'metadata.reason': 'nothing happened' } });
     expect(res.modifiedCount).toBe(1);
     await page.reload();
     await idle(page);
@@ -154,7 +209,9 @@ describe.skipIf(!hasChromium)('tamper evidence in the audit log viewer', () => {
     const line = proofLine(ids.grace);
     expect(await line.textContent()).toBe('Verification failed: event hash does not match its contents');
     expect(await line.getAttribute('class')).toBe('proof failed');
-    expect(await page.locator(`tr.details[data-details-for="${ids.grace}"] pre.metadata`).textContent()).toContain('nothing happened');
+    expect(await page.locator(`tr.details[data-details-for="${ids.grace}"] pre.metadata`).textContent()).toContain(
+      'nothing happened',
+    );
     await shot(page, 'integrity-02-tampered');
     // Its neighbours in the same checkpoint still verify.
     await expand(ids.ada);
@@ -164,9 +221,27 @@ describe.skipIf(!hasChromium)('tamper evidence in the audit log viewer', () => {
   it('reports an event whose stored hash was rewritten to match: not in the checkpoint’s root', async () => {
     const events = env.deps.store.db.collection<{ _id: string; hash?: string }>('events');
     const full = await ws.caller.events.get({ id: ids.grace });
-    const { default: canonicalize } = (await import(pathToFileURL(canonicalizeFile()).href)) as { default: (v: unknown) => string };
-    const fields = ['id', 'workspaceId', 'organizationId', 'seq', 'category', 'action', 'actor', 'target', 'description', 'metadata', 'occurredAt', 'recordedAt', 'context'] as const;
-    const forged = createHash('sha256').update(canonicalize(Object.fromEntries(fields.map((f) => [f, full[f]])))).digest('hex');
+    const { default: canonicalize } = (await import(pathToFileURL(canonicalizeFile()).href)) as {
+      default: (v: unknown) => string;
+    };
+    const fields = [
+      'id',
+      'workspaceId',
+      'organizationId',
+      'seq',
+      'category',
+      'action',
+      'actor',
+      'target',
+      'description',
+      'metadata',
+      'occurredAt',
+      'recordedAt',
+      'context',
+    ] as const;
+    const forged = createHash('sha256')
+      .update(canonicalize(Object.fromEntries(fields.map((f) => [f, full[f]]))))
+      .digest('hex');
     await events.updateOne({ _id: ids.grace }, { $set: { hash: forged } });
     await page.reload();
     await idle(page);

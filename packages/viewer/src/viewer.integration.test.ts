@@ -2,7 +2,20 @@ import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestEnv, type Tenant, type TestEnv } from '@audit/testing';
-import { BROWSER_ZONE, ceilMinute, floorMinute, focused, focusedDataId, hasChromium, inPage, openBrowser, shot, wallClock, warnWithoutChromium, type Browser } from '@audit/testing/browser';
+import {
+  BROWSER_ZONE,
+  ceilMinute,
+  floorMinute,
+  focused,
+  focusedDataId,
+  hasChromium,
+  inPage,
+  openBrowser,
+  shot,
+  wallClock,
+  warnWithoutChromium,
+  type Browser,
+} from '@audit/testing/browser';
 
 warnWithoutChromium('the audit log browser test');
 
@@ -17,7 +30,17 @@ let page: Page;
 /** Before anything of prod was recorded: a range ending here holds none of its events. */
 let seededAt: number;
 
-const filler = (i: number) => ({ category: (['lock', 'schedule', 'workflow'] as const)[i % 3]!, action: (['created', 'updated', 'completed'] as const)[i % 3]!, actor: { type: 'user' as const, id: `usr_${i % 7}`, name: `Engineer ${i % 7}`, email: `eng${i % 7}@example.com` }, target: { type: 'stack', id: `stk_${i}`, name: `stack ${i} with a rather long name that must not break the table layout` }, description: `Routine change number ${i} ${'with a very long description that keeps going '.repeat(i % 5 === 0 ? 6 : 0)}` });
+const filler = (i: number) => ({
+  category: (['lock', 'schedule', 'workflow'] as const)[i % 3]!,
+  action: (['created', 'updated', 'completed'] as const)[i % 3]!,
+  actor: { type: 'user' as const, id: `usr_${i % 7}`, name: `Engineer ${i % 7}`, email: `eng${i % 7}@example.com` },
+  target: {
+    type: 'stack',
+    id: `stk_${i}`,
+    name: `stack ${i} with a rather long name that must not break the table layout`,
+  },
+  description: `Routine change number ${i} ${'with a very long description that keeps going '.repeat(i % 5 === 0 ? 6 : 0)}`,
+});
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -27,9 +50,32 @@ beforeAll(async () => {
   prod = await env.tenant('enterprise', undefined, organizationId);
   staging = await env.tenant('enterprise', undefined, organizationId);
   await prod.caller.events.recordBatch({ events: Array.from({ length: 120 }, (_, i) => filler(i)) });
-  await prod.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_ada', name: 'Ada Lovelace', email: 'ada@example.com' }, target: { type: 'stack', id: 'stk_prod_vpc', name: 'prod vpc' }, description: 'Locked the production VPC stack during incident 42', metadata: { reason: 'incident 42', ticket: { id: 'INC-42', severity: 'high' } }, context: { ip: '203.0.113.9' } });
+  await prod.caller.events.record({
+    category: 'lock',
+    action: 'created',
+    actor: { type: 'user', id: 'usr_ada', name: 'Ada Lovelace', email: 'ada@example.com' },
+    target: { type: 'stack', id: 'stk_prod_vpc', name: 'prod vpc' },
+    description: 'Locked the production VPC stack during incident 42',
+    metadata: { reason: 'incident 42', ticket: { id: 'INC-42', severity: 'high' } },
+    context: { ip: '203.0.113.9' },
+  });
   await prod.caller.events.recordBatch({ events: Array.from({ length: 30 }, (_, i) => filler(200 + i)) });
-  await staging.caller.events.recordBatch({ events: [{ category: 'auth', action: 'oidc_token_exchange_failure', actor: { type: 'api_key', id: 'key_ci', name: 'CI pipeline' }, description: 'Token exchange failed' }, { category: 'auth', action: 'oidc_token_exchange_success', actor: { type: 'api_key', id: 'key_ci', name: 'CI pipeline' }, description: 'Token exchanged' }] });
+  await staging.caller.events.recordBatch({
+    events: [
+      {
+        category: 'auth',
+        action: 'oidc_token_exchange_failure',
+        actor: { type: 'api_key', id: 'key_ci', name: 'CI pipeline' },
+        description: 'Token exchange failed',
+      },
+      {
+        category: 'auth',
+        action: 'oidc_token_exchange_success',
+        actor: { type: 'api_key', id: 'key_ci', name: 'CI pipeline' },
+        description: 'Token exchanged',
+      },
+    ],
+  });
   orgKey = (await env.admin.admin.apiKeys.create({ organizationId, scopes: ['events:read'] })).key;
   http = await env.http();
   browser = await openBrowser();
@@ -181,7 +227,13 @@ describe.skipIf(!hasChromium)('the audit log viewer: time range, live tail, rete
   /** A tab signed in with prod's workspace key. */
   let log: Page;
   const params = () => new URL(log.url()).searchParams;
-  const live = (n: number) => ({ category: 'lock' as const, action: 'created', actor: { type: 'user' as const, id: 'usr_grace', name: 'Grace Hopper' }, target: { type: 'stack', id: `stk_live_${n}`, name: `live stack ${n}` }, description: `Recorded while the page watches (${n})` });
+  const live = (n: number) => ({
+    category: 'lock' as const,
+    action: 'created',
+    actor: { type: 'user' as const, id: 'usr_grace', name: 'Grace Hopper' },
+    target: { type: 'stack', id: `stk_live_${n}`, name: `live stack ${n}` },
+    description: `Recorded while the page watches (${n})`,
+  });
 
   it('narrows to the last hour and to a custom range read in the browser’s zone; a shared link reproduces it', async () => {
     log = await browser.newPage();
@@ -256,7 +308,9 @@ describe.skipIf(!hasChromium)('the audit log viewer: time range, live tail, rete
     const shown = await rowCount(log);
 
     const first = await prod.caller.events.record(live(1));
-    await expect.poll(() => log.locator('tr.event').first().getAttribute('data-id'), { timeout: 10_000 }).toBe(first.id);
+    await expect
+      .poll(() => log.locator('tr.event').first().getAttribute('data-id'), { timeout: 10_000 })
+      .toBe(first.id);
     expect(await log.locator('tr.event').first().getAttribute('class')).toContain('new');
     expect(await rowCount(log)).toBe(shown + 1);
     expect(await log.isHidden('#new-pill')).toBe(true);
@@ -278,7 +332,9 @@ describe.skipIf(!hasChromium)('the audit log viewer: time range, live tail, rete
     const y1 = (await reading.boundingBox())!.y;
     await shot(log, '17-live-engaged-open-row', { fullPage: false });
     // Soft: the rest of live tail is still checked when the reader's row moves.
-    expect.soft(Math.abs(y1 - y0), `the open row moved from y=${y0} to y=${y1} when new events arrived`).toBeLessThanOrEqual(1);
+    expect
+      .soft(Math.abs(y1 - y0), `the open row moved from y=${y0} to y=${y1} when new events arrived`)
+      .toBeLessThanOrEqual(1);
 
     await log.click('#new-pill');
     await expect.poll(() => log.isHidden('#new-pill')).toBe(true);
@@ -290,7 +346,10 @@ describe.skipIf(!hasChromium)('the audit log viewer: time range, live tail, rete
     await expect.poll(() => log.locator('tr.details').count()).toBe(0);
     await log.click('h1');
     expect(await inPage<number>(log, '(window.scrollBy(0, 900), window.scrollY)')).toBeGreaterThan(0);
-    const onScreenId = await inPage<string>(log, '[...document.querySelectorAll("tr.event")].find((r) => r.getBoundingClientRect().top > 150).getAttribute("data-id")');
+    const onScreenId = await inPage<string>(
+      log,
+      '[...document.querySelectorAll("tr.event")].find((r) => r.getBoundingClientRect().top > 150).getAttribute("data-id")',
+    );
     const onScreen = log.locator(`tr.event[data-id="${onScreenId}"]`);
     const s0 = (await onScreen.boundingBox())!.y;
     const late = await prod.caller.events.record(live(4));
@@ -298,7 +357,9 @@ describe.skipIf(!hasChromium)('the audit log viewer: time range, live tail, rete
     await expect.poll(() => log.textContent('#new-pill')).toBe('↑ 1 new event');
     const s1 = (await onScreen.boundingBox())!.y;
     await shot(log, '18-live-engaged-scrolled', { fullPage: false });
-    expect.soft(Math.abs(s1 - s0), `the row on screen moved from y=${s0} to y=${s1} when a new event arrived`).toBeLessThanOrEqual(1);
+    expect
+      .soft(Math.abs(s1 - s0), `the row on screen moved from y=${s0} to y=${s1} when a new event arrived`)
+      .toBeLessThanOrEqual(1);
 
     await log.click('#next');
     await idle(log);
@@ -313,7 +374,9 @@ describe.skipIf(!hasChromium)('the audit log viewer: time range, live tail, rete
     await log.goto(`${http.url}/`);
     await idle(log);
     await expect.poll(() => log.isVisible('#retention')).toBe(true);
-    expect(await log.textContent('#retention')).toMatch(/^Events are kept 365 days · next purge 03:00 UTC \((in \d+ (hours?|minutes?|seconds?)|just now)\)$/);
+    expect(await log.textContent('#retention')).toMatch(
+      /^Events are kept 365 days · next purge 03:00 UTC \((in \d+ (hours?|minutes?|seconds?)|just now)\)$/,
+    );
   });
 
   it('moves between events with j/k and the arrows, opens with Enter, closes with Esc, and lists the shortcuts', async () => {

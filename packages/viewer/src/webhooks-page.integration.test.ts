@@ -2,8 +2,28 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, openTestEnv, startReceiver, type ReceivedRequest, type Receiver, type Tenant, type TestEnv } from '@audit/testing';
-import { floorMinute, focused, hasChromium, horizontalOverflow, inPage, openBrowser, shot, tabTo, wallClock, warnWithoutChromium, type Browser } from '@audit/testing/browser';
+import {
+  eventually,
+  openTestEnv,
+  startReceiver,
+  type ReceivedRequest,
+  type Receiver,
+  type Tenant,
+  type TestEnv,
+} from '@audit/testing';
+import {
+  floorMinute,
+  focused,
+  hasChromium,
+  horizontalOverflow,
+  inPage,
+  openBrowser,
+  shot,
+  tabTo,
+  wallClock,
+  warnWithoutChromium,
+  type Browser,
+} from '@audit/testing/browser';
 
 warnWithoutChromium('the webhooks page browser test');
 
@@ -37,7 +57,9 @@ beforeAll(async () => {
   // Three quick attempts: a batch the receiver refuses is `failed` within a second.
   env = await openTestEnv({ WEBHOOK_RETRY_SCHEDULE: '0,200,400', WEBHOOK_LINGER_MS: '300' });
   await env.startWorker();
-  rx = await startReceiver(() => (failing ? { status: 500, headers: { 'content-type': 'text/plain' }, body: FAIL_BODY } : { status: 204 }));
+  rx = await startReceiver(() =>
+    failing ? { status: 500, headers: { 'content-type': 'text/plain' }, body: FAIL_BODY } : { status: 204 },
+  );
   hookUrl = `${rx.url}?tenant=acme&token=t0k3n-42`;
   tenant = await env.tenant('enterprise');
   http = await env.http();
@@ -63,7 +85,8 @@ function eventIds(r: ReceivedRequest): string[] {
   }
 }
 const carrying = (id: string) => rx.requests.filter((r) => eventIds(r).includes(id));
-const arrived = (id: string, timeoutMs = 15_000) => eventually(async () => carrying(id).length > 0 && carrying(id), timeoutMs, `event ${id} at the receiver`);
+const arrived = (id: string, timeoutMs = 15_000) =>
+  eventually(async () => carrying(id).length > 0 && carrying(id), timeoutMs, `event ${id} at the receiver`);
 
 /** What a receiver does: the Standard Webhooks library over the exact body and headers. */
 function verifies(r: ReceivedRequest, key: string, signature = r.headers['webhook-signature']): boolean {
@@ -76,7 +99,13 @@ function verifies(r: ReceivedRequest, key: string, signature = r.headers['webhoo
 }
 
 const record = (n: number, note: string) =>
-  tenant.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_ada', name: 'Ada Lovelace' }, target: { type: 'stack', id: `stk_${n}`, name: `stack ${n}` }, description: `${note} (${n})` });
+  tenant.caller.events.record({
+    category: 'lock',
+    action: 'created',
+    actor: { type: 'user', id: 'usr_ada', name: 'Ada Lovelace' },
+    target: { type: 'stack', id: `stk_${n}`, name: `stack ${n}` },
+    description: `${note} (${n})`,
+  });
 
 const badge = (p: Page) => p.textContent('#d-badge .status-badge');
 
@@ -126,7 +155,9 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     await page.fill('#f-headers-rows .h-name', 'Content-Type');
     await page.fill('#f-headers-rows .h-value', 'text/plain');
     await page.click('#f-save');
-    await expect.poll(() => page.textContent('#f-headers-error')).toBe('Content-Type: header "content-type" is set by the delivery and cannot be overridden');
+    await expect
+      .poll(() => page.textContent('#f-headers-error'))
+      .toBe('Content-Type: header "content-type" is set by the delivery and cannot be overridden');
     expect(await page.textContent('#f-url-error')).toBe('');
     expect(await page.getAttribute('#f-url', 'aria-invalid')).toBeNull();
     expect(await page.getAttribute('#f-headers-rows .h-name', 'aria-invalid')).toBe('true');
@@ -159,12 +190,21 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     hookId = new URL(page.url()).searchParams.get('id') ?? '';
     expect(hookId).toMatch(/^whk_/);
     expect(await tenant.caller.webhooks.get({ id: hookId })).toMatchObject({
-      url: hookUrl, description: DESCRIPTION, categories: ['lock'], format: 'cloudevents', batchSize: 10, compression: 'none', enabled: true, headers: [{ name: 'X-Api-Key', value: '****live' }],
+      url: hookUrl,
+      description: DESCRIPTION,
+      categories: ['lock'],
+      format: 'cloudevents',
+      batchSize: 10,
+      compression: 'none',
+      enabled: true,
+      headers: [{ name: 'X-Api-Key', value: '****live' }],
     });
     // The query string may hold a token: the title shows the destination without it.
     expect(await page.textContent('#d-url')).toBe(`${rx.url}?…`);
     expect(await page.textContent('#d-desc')).toBe(DESCRIPTION);
-    expect(await page.textContent('#d-facts')).toContain('CloudEvents (batch) · up to 10 events per request · uncompressed');
+    expect(await page.textContent('#d-facts')).toContain(
+      'CloudEvents (batch) · up to 10 events per request · uncompressed',
+    );
     await shot(page, 'w06-destination');
 
     await page.reload();
@@ -255,10 +295,14 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     // polls until it shows that count.
     const backlog = (await tenant.caller.webhooks.get({ id: hookId })).stream?.backlog ?? 0;
     expect(backlog).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => page.textContent('#d-lag'), { timeout: 10_000 }).toMatch(new RegExp(`^disabled · ${backlog} events behind`));
+    await expect
+      .poll(() => page.textContent('#d-lag'), { timeout: 10_000 })
+      .toMatch(new RegExp(`^disabled · ${backlog} events behind`));
     await page.click('#d-toggle');
     await page.waitForSelector('#confirm-dialog[open]');
-    expect(await page.textContent('#confirm-dialog')).toContain(`Delivers, in order, what this destination missed of the ${backlog} events recorded in the workspace meanwhile.`);
+    expect(await page.textContent('#confirm-dialog')).toContain(
+      `Delivers, in order, what this destination missed of the ${backlog} events recorded in the workspace meanwhile.`,
+    );
     await page.click('#confirm-ok');
     await expect.poll(() => badge(page)).toBe('Enabled');
     const [req] = await arrived(kept.id);
@@ -299,7 +343,9 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     // One signature per secret, not one that happens to pass for both.
     expect(signatures.filter((s) => verifies(req!, secret, s))).toHaveLength(1);
     expect(signatures.filter((s) => verifies(req!, oldSecret, s))).toHaveLength(1);
-    expect(signatures.find((s) => verifies(req!, secret, s))).not.toBe(signatures.find((s) => verifies(req!, oldSecret, s)));
+    expect(signatures.find((s) => verifies(req!, secret, s))).not.toBe(
+      signatures.find((s) => verifies(req!, oldSecret, s)),
+    );
   });
 
   it('w14 shows a failed delivery with its attempts, and redelivers it under the same webhook-id', async () => {
@@ -307,7 +353,14 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     const e = await record(30, 'sent while the receiver fails');
     let deliveryId: string;
     try {
-      const failed = await eventually(async () => (await tenant.caller.webhooks.deliveries({ webhookId: hookId, eventId: e.id })).items.find((d) => d.status === 'failed'), 30_000, 'the batch failed');
+      const failed = await eventually(
+        async () =>
+          (await tenant.caller.webhooks.deliveries({ webhookId: hookId, eventId: e.id })).items.find(
+            (d) => d.status === 'failed',
+          ),
+        30_000,
+        'the batch failed',
+      );
       deliveryId = failed.id;
     } finally {
       failing = false;
@@ -331,11 +384,19 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     expect(sent).toHaveLength(3);
     expect(new Set(sent.map((r) => r.headers['webhook-id']))).toEqual(new Set([deliveryId]));
     await page.click(`#d-delivery-rows button[data-redeliver="${deliveryId}"]`);
-    const again = await eventually(async () => carrying(e.id).length > sent.length && carrying(e.id), 20_000, 'the redelivery');
+    const again = await eventually(
+      async () => carrying(e.id).length > sent.length && carrying(e.id),
+      20_000,
+      'the redelivery',
+    );
     const redelivered = again.at(-1)!;
     expect(redelivered.headers['webhook-id']).toBe(deliveryId);
     expect(verifies(redelivered, secret)).toBe(true);
-    await expect.poll(() => page.locator(`#d-delivery-rows tr.delivery[data-id="${deliveryId}"]`).getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
+    await expect
+      .poll(() => page.locator(`#d-delivery-rows tr.delivery[data-id="${deliveryId}"]`).getAttribute('data-status'), {
+        timeout: 20_000,
+      })
+      .toBe('succeeded');
     await shot(page, 'w15-redelivered');
   });
 
@@ -345,10 +406,13 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     const firstIds = new Set(firstEvents.flatMap((e) => carrying(e.id)).map((r) => r.headers['webhook-id']));
     await page.fill('#d-replay-since', wallClock(since));
     await page.click('#d-replay button[type="submit"]');
-    await expect.poll(() => page.textContent('#d-replay-result'), { timeout: 15_000 }).toMatch(/^Replay started from event #\d+ through #\d+; its batches appear below as replay\.$/);
+    await expect
+      .poll(() => page.textContent('#d-replay-result'), { timeout: 15_000 })
+      .toMatch(/^Replay started from event #\d+ through #\d+; its batches appear below as replay\.$/);
     const fromSeq = Number(/#(\d+)/.exec((await page.textContent('#d-replay-result')) ?? '')?.[1]);
     expect(fromSeq).toBeLessThanOrEqual(firstEvents[0]!.seq);
-    for (const e of firstEvents) await eventually(async () => carrying(e.id).length >= 2, 20_000, `event ${e.id} replayed`);
+    for (const e of firstEvents)
+      await eventually(async () => carrying(e.id).length >= 2, 20_000, `event ${e.id} replayed`);
     // What "Resume from now" skipped, a replay sends later.
     await arrived(skippedId, 20_000);
     const replayed = rx.requests.slice(before).filter((r) => firstEvents.some((e) => eventIds(r).includes(e.id)));
@@ -395,7 +459,11 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     await shot(upgrade, 'w20-upgrade');
     await upgrade.close();
 
-    const { webhook } = await tenant.caller.webhooks.create({ url: `${rx.url}/deep`, description: 'Deep-linked destination', categories: ['release'] });
+    const { webhook } = await tenant.caller.webhooks.create({
+      url: `${rx.url}/deep`,
+      description: 'Deep-linked destination',
+      categories: ['release'],
+    });
     const deep = await freshPage(`/webhooks?id=${webhook.id}`, tenant.key);
     await detailReady(deep);
     expect(await deep.textContent('#d-url')).toBe(`${rx.url}/deep`);
@@ -404,7 +472,11 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     await shot(deep, 'w21-deep-link');
 
     const other = await env.tenant('enterprise');
-    const foreign = await other.caller.webhooks.create({ url: `${rx.url}/other-tenant-private-path`, description: 'Belongs to another workspace', categories: ['release'] });
+    const foreign = await other.caller.webhooks.create({
+      url: `${rx.url}/other-tenant-private-path`,
+      description: 'Belongs to another workspace',
+      categories: ['release'],
+    });
     await deep.goto(`${http.url}/webhooks?id=${foreign.webhook.id}`);
     const notFound = deep.locator('#page-state[data-state="empty"]');
     await notFound.waitFor();
@@ -421,8 +493,18 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     const t = await env.tenant('enterprise');
     const longUrl = `${rx.url}/${'averyveryverylongpathsegmentwithoutanybreaks'.repeat(34)}`;
     expect(longUrl.length).toBeGreaterThan(1_500);
-    const headers = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`X-Custom-Header-Number-${String(i).padStart(2, '0')}`, `value-${i}-${'z'.repeat(100)}`]));
-    const { webhook } = await t.caller.webhooks.create({ url: longUrl, headers, description: `A destination with a long description: ${'several words that go on and on '.repeat(12)}`, categories: ['release'] });
+    const headers = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [
+        `X-Custom-Header-Number-${String(i).padStart(2, '0')}`,
+        `value-${i}-${'z'.repeat(100)}`,
+      ]),
+    );
+    const { webhook } = await t.caller.webhooks.create({
+      url: longUrl,
+      headers,
+      description: `A destination with a long description: ${'several words that go on and on '.repeat(12)}`,
+      categories: ['release'],
+    });
     await t.caller.webhooks.create({ url: `${rx.url}/short`, description: 'short', categories: ['release'] });
     const p = await freshPage('/webhooks', t.key);
     await expect.poll(() => p.locator('tr.hook').count()).toBe(2);
@@ -442,7 +524,10 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     await p.click('#d-delete');
     await p.waitForSelector('#confirm-dialog[open]');
     expect(await p.textContent('#confirm-url')).toBe(longUrl);
-    const dialog = await inPage<{ scrollWidth: number; clientWidth: number }>(p, '(() => { const d = document.getElementById("confirm-dialog"); return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth }; })()');
+    const dialog = await inPage<{ scrollWidth: number; clientWidth: number }>(
+      p,
+      '(() => { const d = document.getElementById("confirm-dialog"); return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth }; })()',
+    );
     expect(dialog.scrollWidth, 'the delete confirmation').toBeLessThanOrEqual(dialog.clientWidth);
     await shot(p, 'w25-long-delete-confirm', { fullPage: false });
     await p.click('#confirm-cancel');
@@ -487,7 +572,12 @@ describe.skipIf(!hasChromium)('the webhooks page in Chromium', () => {
     await p.keyboard.press('Enter');
     await detailReady(p);
     const [hook] = (await t.caller.webhooks.list({})).items;
-    expect(hook).toMatchObject({ url, description: 'Typed without a mouse', headers: [{ name: 'X-Api-Key', value: '****live' }], categories: [] });
+    expect(hook).toMatchObject({
+      url,
+      description: 'Typed without a mouse',
+      headers: [{ name: 'X-Api-Key', value: '****live' }],
+      categories: [],
+    });
 
     expect(await tabTo(p, '#back')).toBe(true);
     await p.keyboard.press('Enter');

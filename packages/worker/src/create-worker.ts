@@ -3,7 +3,16 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Logger } from '@audit/observability';
 import type { Config } from '@audit/shared';
 import type { Store } from '@audit/store';
-import { createActivities, deliverySettingsFrom, signingKeyFrom, StreamWaker, supervisorSettingsFrom, WORKFLOWS_PATH, type Resolver, type RetentionPacing } from '@audit/workflows';
+import {
+  createActivities,
+  deliverySettingsFrom,
+  signingKeyFrom,
+  StreamWaker,
+  supervisorSettingsFrom,
+  WORKFLOWS_PATH,
+  type Resolver,
+  type RetentionPacing,
+} from '@audit/workflows';
 import type { WorkerMetrics } from './observability/worker-metrics.ts';
 
 export interface WorkerDeps {
@@ -21,7 +30,9 @@ export interface WorkerDeps {
   /** Tests play a DNS resolver here (e.g. one that rebinds to a private address). */
   webhookResolver?: Resolver;
   /** Interceptors and tuning, e.g. fault injection in the drills. */
-  workerOptions?: Partial<Pick<WorkerOptions, 'interceptors' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'>>;
+  workerOptions?: Partial<
+    Pick<WorkerOptions, 'interceptors' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'>
+  >;
 }
 
 export async function createAuditWorker(deps: WorkerDeps): Promise<Worker> {

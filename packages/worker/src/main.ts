@@ -9,7 +9,13 @@ import { workerReadiness } from './observability/readiness.ts';
 import { temporalLogger } from './observability/temporal-log.ts';
 import { startWorkerHttp } from './observability/worker-http.ts';
 import { createWorkerMetrics } from './observability/worker-metrics.ts';
-import { checkpointScheduleDefinition, ensureSchedule, reconciliationScheduleDefinition, supervisorScheduleDefinition, retentionScheduleDefinition } from './schedules.ts';
+import {
+  checkpointScheduleDefinition,
+  ensureSchedule,
+  reconciliationScheduleDefinition,
+  supervisorScheduleDefinition,
+  retentionScheduleDefinition,
+} from './schedules.ts';
 
 /** Temporal may come up after us (or restart under us): keep trying rather than crash-looping. */
 async function connectWithRetry(address: string, log: Logger): Promise<NativeConnection> {
@@ -44,7 +50,11 @@ async function main(): Promise<void> {
   let worker: Worker | null = null;
   let connection: NativeConnection | null = null;
   const http = config.WORKER_METRICS_PORT
-    ? await startWorkerHttp({ port: config.WORKER_METRICS_PORT, registry, readiness: () => workerReadiness({ worker: () => worker, connection: () => connection, store }) })
+    ? await startWorkerHttp({
+        port: config.WORKER_METRICS_PORT,
+        registry,
+        readiness: () => workerReadiness({ worker: () => worker, connection: () => connection, store }),
+      })
     : null;
   if (http) log.info({ port: http.port }, 'metrics and probes listening');
   connection = await connectWithRetry(config.TEMPORAL_ADDRESS, log);
@@ -56,10 +66,16 @@ async function main(): Promise<void> {
   log.info({ outcome: supervisor }, 'stream supervisor schedule ready');
   const reconciliation = await ensureSchedule(client, reconciliationScheduleDefinition(config.TEMPORAL_TASK_QUEUE));
   log.info({ outcome: reconciliation }, 'stream reconciliation schedule ready');
-  const sealing = await ensureSchedule(client, checkpointScheduleDefinition(config.TEMPORAL_TASK_QUEUE, config.CHECKPOINT_INTERVAL));
+  const sealing = await ensureSchedule(
+    client,
+    checkpointScheduleDefinition(config.TEMPORAL_TASK_QUEUE, config.CHECKPOINT_INTERVAL),
+  );
   log.info({ outcome: sealing, intervalMs: config.CHECKPOINT_INTERVAL }, 'checkpoint schedule ready');
   // The per-event delivery of earlier versions had a reconciler Schedule; the supervisor replaces it.
-  await client.schedule.getHandle('audit-dispatch-reconciler').delete().catch(() => {});
+  await client.schedule
+    .getHandle('audit-dispatch-reconciler')
+    .delete()
+    .catch(() => {});
   const running = await createAuditWorker({ config, store, connection, log, metrics });
   worker = running;
   const stop = () => running.shutdown();

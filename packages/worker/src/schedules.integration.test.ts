@@ -8,10 +8,17 @@ let client: Client;
 const created: string[] = [];
 beforeAll(async () => {
   env = await openTestEnv();
-  client = new Client({ connection: await Connection.connect({ address: env.deps.config.TEMPORAL_ADDRESS }), namespace: env.deps.config.TEMPORAL_NAMESPACE });
+  client = new Client({
+    connection: await Connection.connect({ address: env.deps.config.TEMPORAL_ADDRESS }),
+    namespace: env.deps.config.TEMPORAL_NAMESPACE,
+  });
 });
 afterAll(async () => {
-  for (const id of created) await client.schedule.getHandle(id).delete().catch(() => {});
+  for (const id of created)
+    await client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => {});
   await client?.connection.close();
   await env?.close();
 });
@@ -30,12 +37,18 @@ describe('the retention schedule', () => {
     expect(await ensureSchedule(client, def)).toBe('created');
     expect(await ensureSchedule(client, def)).toBe('updated');
     const d = await client.schedule.getHandle(id).describe();
-    expect(d.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 3, end: 3, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] })]);
+    expect(d.spec.calendars).toEqual([
+      expect.objectContaining({ hour: [{ start: 3, end: 3, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] }),
+    ]);
     expect(d.spec.timezone).toBe('UTC');
     expect(d.policies.overlap).toBe('SKIP');
     expect(d.policies.catchupWindow).toBe(6 * 3600 * 1000);
     expect(d.state.note).toMatch(/Daily retention purge at 03:00 UTC/);
-    expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'scheduledRetentionPurge', taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE });
+    expect(d.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'scheduledRetentionPurge',
+      taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE,
+    });
     const next = d.info.nextActionTimes[0]!;
     expect(next.getUTCHours()).toBe(3);
     expect(next.getUTCMinutes()).toBe(0);
@@ -46,7 +59,9 @@ describe('the retention schedule', () => {
     const id = `retention-change-${env.deps.config.TEMPORAL_TASK_QUEUE}`;
     created.push(id);
     await ensureSchedule(client, retentionScheduleDefinition('old-queue', 5, id));
-    expect(await ensureSchedule(client, retentionScheduleDefinition(env.deps.config.TEMPORAL_TASK_QUEUE, 3, id))).toBe('updated');
+    expect(await ensureSchedule(client, retentionScheduleDefinition(env.deps.config.TEMPORAL_TASK_QUEUE, 3, id))).toBe(
+      'updated',
+    );
     const d = await client.schedule.getHandle(id).describe();
     expect(d.spec.calendars?.[0]?.hour).toEqual([{ start: 3, end: 3, step: 1 }]);
     expect(d.action).toMatchObject({ taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE });
@@ -87,9 +102,17 @@ describe('the checkpoint schedule', () => {
       expect(await ensureSchedule(client, def)).toBe('created');
       const d = await client.schedule.getHandle(id).describe();
       expect(d.policies.overlap).toBe('SKIP');
-      expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'checkpointSeal', taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE });
+      expect(d.action).toMatchObject({
+        type: 'startWorkflow',
+        workflowType: 'checkpointSeal',
+        taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE,
+      });
       const t = await env.tenant('enterprise');
-      const e = await t.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_1' } });
+      const e = await t.caller.events.record({
+        category: 'lock',
+        action: 'created',
+        actor: { type: 'user', id: 'usr_1' },
+      });
       const deadline = Date.now() + 45_000;
       let proof = await t.caller.events.proof({ id: e.id });
       while (!proof.sealed && Date.now() < deadline) {

@@ -37,12 +37,22 @@ export async function ensureSchedule(client: Client, def: ScheduleDefinition): P
   return 'updated';
 }
 
-export function retentionScheduleDefinition(taskQueue: string, hourUtc: number = PURGE_HOUR_UTC, scheduleId: string = SCHEDULE_IDS.retentionPurge): ScheduleDefinition {
+export function retentionScheduleDefinition(
+  taskQueue: string,
+  hourUtc: number = PURGE_HOUR_UTC,
+  scheduleId: string = SCHEDULE_IDS.retentionPurge,
+): ScheduleDefinition {
   const hh = String(hourUtc).padStart(2, '0');
   return {
     scheduleId,
     spec: { calendars: [{ hour: hourUtc, minute: 0, second: 0, comment: `daily at ${hh}:00 UTC` }], timezone: 'UTC' },
-    action: { type: 'startWorkflow', workflowType: 'scheduledRetentionPurge', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'scheduledRetentionPurge',
+      taskQueue,
+      workflowId: `${scheduleId}-run`,
+      args: [],
+    },
     // A purge missed by an outage of up to six hours still runs when the server returns.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
     note: `Daily retention purge at ${hh}:00 UTC: deletes audit events older than each workspace's plan retention (Enterprise 365 days, other plans 30).`,
@@ -55,11 +65,21 @@ export function retentionScheduleDefinition(taskQueue: string, hourUtc: number =
  * wake-up lost while Temporal was down) is woken. Scheduled by Temporal itself, so it runs within
  * one interval of Temporal coming back; SKIP keeps a slow pass from piling up behind itself.
  */
-export function supervisorScheduleDefinition(taskQueue: string, scheduleId: string = SCHEDULE_IDS.streamSupervisor, every = '30 seconds'): ScheduleDefinition {
+export function supervisorScheduleDefinition(
+  taskQueue: string,
+  scheduleId: string = SCHEDULE_IDS.streamSupervisor,
+  every = '30 seconds',
+): ScheduleDefinition {
   return {
     scheduleId,
     spec: { intervals: [{ every }] },
-    action: { type: 'startWorkflow', workflowType: 'streamSupervisor', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'streamSupervisor',
+      taskQueue,
+      workflowId: `${scheduleId}-run`,
+      args: [],
+    },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
     note: `Stream supervisor every ${every}: starts streams of destinations changed since its last pass, wakes those behind.`,
   };
@@ -78,7 +98,13 @@ export function reconciliationScheduleDefinition(
   return {
     scheduleId,
     spec: { intervals: [{ every }] },
-    action: { type: 'startWorkflow', workflowType: 'streamReconciliation', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'streamReconciliation',
+      taskQueue,
+      workflowId: `${scheduleId}-run`,
+      args: [],
+    },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
     note: `Stream reconciliation every ${every}: walks every enabled destination, starts missing streams, wakes those behind.`,
   };
@@ -88,12 +114,22 @@ export function reconciliationScheduleDefinition(
  * Every CHECKPOINT_INTERVAL: seal a checkpoint per workspace with new events. SKIP keeps one pass
  * at a time; the catch-up window is one interval, since a missed pass is covered by the next.
  */
-export function checkpointScheduleDefinition(taskQueue: string, intervalMs: number, scheduleId: string = SCHEDULE_IDS.checkpointSeal): ScheduleDefinition {
+export function checkpointScheduleDefinition(
+  taskQueue: string,
+  intervalMs: number,
+  scheduleId: string = SCHEDULE_IDS.checkpointSeal,
+): ScheduleDefinition {
   const every = `${Math.round(intervalMs / 1000)} seconds`;
   return {
     scheduleId,
     spec: { intervals: [{ every }] },
-    action: { type: 'startWorkflow', workflowType: 'checkpointSeal', taskQueue, workflowId: `${scheduleId}-run`, args: [] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'checkpointSeal',
+      taskQueue,
+      workflowId: `${scheduleId}-run`,
+      args: [],
+    },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
     note: `Checkpoint sealing every ${every}: a signed, chained Merkle checkpoint per workspace over the events recorded since the last one.`,
   };

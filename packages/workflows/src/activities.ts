@@ -28,10 +28,37 @@ export function createActivities(deps: ActivityDeps) {
   const observer = deps.observer ?? quietObserver;
   const log = deps.log ?? quietLog;
   return {
-    ...createRetentionActivities({ store: deps.store, clock: deps.clock, pacing: deps.retentionPacing, observer, log, key: deps.signingKey }),
-    ...createCheckpointActivities({ store: deps.store, clock: deps.clock, key: deps.signingKey, waker: deps.waker, log, observer }),
-    ...createStreamActivities({ store: deps.store, clock: deps.clock, waker: deps.waker, settings: deps.delivery, observer, log }),
-    ...createSupervisorActivities({ store: deps.store, clock: deps.clock, waker: deps.waker, settings: deps.supervisor, observer }),
+    ...createRetentionActivities({
+      store: deps.store,
+      clock: deps.clock,
+      pacing: deps.retentionPacing,
+      observer,
+      log,
+      key: deps.signingKey,
+    }),
+    ...createCheckpointActivities({
+      store: deps.store,
+      clock: deps.clock,
+      key: deps.signingKey,
+      waker: deps.waker,
+      log,
+      observer,
+    }),
+    ...createStreamActivities({
+      store: deps.store,
+      clock: deps.clock,
+      waker: deps.waker,
+      settings: deps.delivery,
+      observer,
+      log,
+    }),
+    ...createSupervisorActivities({
+      store: deps.store,
+      clock: deps.clock,
+      waker: deps.waker,
+      settings: deps.supervisor,
+      observer,
+    }),
   };
 }
 

@@ -11,8 +11,22 @@ export { deliverySettingsFrom } from './delivery/delivery-settings.ts';
 export { supervisorSettingsFrom, type SupervisorSettings } from './delivery/supervisor/supervisor-settings.ts';
 export { reconcilePage, supervisePass } from './delivery/supervisor/supervise-pass.ts';
 export type { SupervisorDeps } from './delivery/supervisor/supervise-batch.ts';
-export type { ReconcilePage, ReconcileReport, SupervisorCounts, SupervisorReport } from './delivery/supervisor/supervisor-types.ts';
-export { quietLog, quietObserver, type ActivityObserver, type AttemptReport, type DeliveryObserver, type LogSink, type RetentionObserver, type StreamPosition } from './observer.ts';
+export type {
+  ReconcilePage,
+  ReconcileReport,
+  SupervisorCounts,
+  SupervisorReport,
+} from './delivery/supervisor/supervisor-types.ts';
+export {
+  quietLog,
+  quietObserver,
+  type ActivityObserver,
+  type AttemptReport,
+  type DeliveryObserver,
+  type LogSink,
+  type RetentionObserver,
+  type StreamPosition,
+} from './observer.ts';
 export { signingKeyFrom, MISSING_SIGNING_KEY_MESSAGE } from './checkpoints/signing-key.ts';
 export { sealNext, MAX_CHECKPOINT_EVENTS } from './checkpoints/seal-workspace.ts';
 export { checkpointEventKey } from './checkpoints/checkpoint-event.ts';

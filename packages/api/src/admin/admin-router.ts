@@ -18,12 +18,17 @@ const ApiKeyInput = z.union([
   z.strictObject({ organizationId: idSchema('organization'), scopes: ScopesSchema, expiresAt: ExpiresAtSchema }),
 ]);
 
-const KeyOwnerInput = z.union([z.strictObject({ workspaceId: idSchema('workspace') }), z.strictObject({ organizationId: idSchema('organization') })]);
+const KeyOwnerInput = z.union([
+  z.strictObject({ workspaceId: idSchema('workspace') }),
+  z.strictObject({ organizationId: idSchema('organization') }),
+]);
 
 export const adminRouter = router({
   retention: adminRetentionRouter,
   organizations: router({
-    create: adminProcedure.input(z.strictObject({ name: text(200, 1) })).mutation(({ ctx, input }) => createOrganization(ctx.deps, input.name)),
+    create: adminProcedure
+      .input(z.strictObject({ name: text(200, 1) }))
+      .mutation(({ ctx, input }) => createOrganization(ctx.deps, input.name)),
   }),
   workspaces: router({
     create: adminProcedure
@@ -39,6 +44,8 @@ export const adminRouter = router({
       return createApiKey(ctx.deps, owner, scopes, expiresAt);
     }),
     list: adminProcedure.input(KeyOwnerInput).query(({ ctx, input }) => listApiKeys(ctx.deps, input)),
-    revoke: adminProcedure.input(z.strictObject({ id: idSchema('apiKey') })).mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input.id)),
+    revoke: adminProcedure
+      .input(z.strictObject({ id: idSchema('apiKey') }))
+      .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input.id)),
   }),
 });

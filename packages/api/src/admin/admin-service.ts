@@ -10,11 +10,22 @@ export async function createOrganization(deps: ApiDeps, name: string): Promise<{
   return { id };
 }
 
-export async function createWorkspace(deps: ApiDeps, input: { organizationId: string; name: string; plan: Plan }): Promise<{ id: string }> {
+export async function createWorkspace(
+  deps: ApiDeps,
+  input: { organizationId: string; name: string; plan: Plan },
+): Promise<{ id: string }> {
   const org = await deps.store.organizations.findById(input.organizationId);
   if (!org) throw notFound('organization', input.organizationId);
   const now = deps.clock();
-  const ws: WorkspaceDoc = { _id: newId('workspace'), organizationId: org._id, name: input.name, plan: input.plan, hasEnabledWebhooks: false, createdAt: now, updatedAt: now };
+  const ws: WorkspaceDoc = {
+    _id: newId('workspace'),
+    organizationId: org._id,
+    name: input.name,
+    plan: input.plan,
+    hasEnabledWebhooks: false,
+    createdAt: now,
+    updatedAt: now,
+  };
   await deps.store.workspaces.insert(ws);
   await recordSystemEvent(deps, ws, {
     category: 'workspace',
@@ -26,7 +37,11 @@ export async function createWorkspace(deps: ApiDeps, input: { organizationId: st
   return { id: ws._id };
 }
 
-export async function setWorkspacePlan(deps: ApiDeps, workspaceId: string, plan: Plan): Promise<{ id: string; plan: Plan; previousPlan: Plan }> {
+export async function setWorkspacePlan(
+  deps: ApiDeps,
+  workspaceId: string,
+  plan: Plan,
+): Promise<{ id: string; plan: Plan; previousPlan: Plan }> {
   const before = await deps.store.workspaces.setPlan(workspaceId, plan, deps.clock());
   if (!before) throw notFound('workspace', workspaceId);
   const after: WorkspaceDoc = { ...before, plan };

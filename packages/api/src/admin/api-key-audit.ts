@@ -9,7 +9,10 @@ export type KeyChange = 'api_key_created' | 'api_key_revoked';
  * The workspaces a key can act on, whose audit logs must show it come and go: its own, or every
  * workspace of its organization for an organization key.
  */
-export async function affectedWorkspaces(deps: ApiDeps, doc: Pick<ApiKeyDoc, 'organizationId' | 'workspaceId'>): Promise<WorkspaceDoc[]> {
+export async function affectedWorkspaces(
+  deps: ApiDeps,
+  doc: Pick<ApiKeyDoc, 'organizationId' | 'workspaceId'>,
+): Promise<WorkspaceDoc[]> {
   if (!doc.workspaceId) return deps.store.workspaces.listForOrganization(doc.organizationId);
   const ws = await deps.store.workspaces.findById(doc.workspaceId);
   return ws ? [ws] : [];
@@ -23,7 +26,12 @@ export async function affectedWorkspaces(deps: ApiDeps, doc: Pick<ApiKeyDoc, 'or
  * advance (a key id not yet shown to anyone, the revocation's millisecond), so no one can
  * pre-record an event under it to suppress the real one.
  */
-export async function recordKeyChange(deps: ApiDeps, workspaces: WorkspaceDoc[], doc: ApiKeyDoc, change: KeyChange): Promise<void> {
+export async function recordKeyChange(
+  deps: ApiDeps,
+  workspaces: WorkspaceDoc[],
+  doc: ApiKeyDoc,
+  change: KeyChange,
+): Promise<void> {
   const prefix = keyPrefix(doc.hint);
   const scope = doc.workspaceId ? 'workspace' : 'organization';
   const verb = change === 'api_key_created' ? 'created' : 'revoked';
@@ -44,7 +52,10 @@ export async function recordKeyChange(deps: ApiDeps, workspaces: WorkspaceDoc[],
       target: { type: 'api_key', id: doc._id, name: `${prefix}…` },
       description: `${scope === 'workspace' ? 'API key' : 'Organization API key'} ${prefix}… ${verb}`,
       metadata,
-      idempotencyKey: change === 'api_key_created' ? `api-key-created:${doc._id}` : `api-key-revoked:${doc._id}:${doc.revokedAt?.getTime() ?? 0}`,
+      idempotencyKey:
+        change === 'api_key_created'
+          ? `api-key-created:${doc._id}`
+          : `api-key-revoked:${doc._id}:${doc.revokedAt?.getTime() ?? 0}`,
     });
   }
 }

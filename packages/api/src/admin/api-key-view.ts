@@ -20,7 +20,9 @@ export interface ApiKeyView {
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 
 export function ownerOf(doc: Pick<ApiKeyDoc, 'organizationId' | 'workspaceId'>): ApiKeyView['owner'] {
-  return doc.workspaceId ? { type: 'workspace', id: doc.workspaceId } : { type: 'organization', id: doc.organizationId };
+  return doc.workspaceId
+    ? { type: 'workspace', id: doc.workspaceId }
+    : { type: 'organization', id: doc.organizationId };
 }
 
 export function toApiKeyView(doc: ApiKeyDoc): ApiKeyView {

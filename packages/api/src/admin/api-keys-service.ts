@@ -22,7 +22,10 @@ export interface CreatedApiKey {
   expiresAt: string | null;
 }
 
-async function resolveOwner(deps: ApiDeps, owner: KeyOwner): Promise<{ organizationId: string; workspace: WorkspaceDoc | null }> {
+async function resolveOwner(
+  deps: ApiDeps,
+  owner: KeyOwner,
+): Promise<{ organizationId: string; workspace: WorkspaceDoc | null }> {
   if ('workspaceId' in owner) {
     const workspace = await deps.store.workspaces.findById(owner.workspaceId);
     if (!workspace) throw notFound('workspace', owner.workspaceId);
@@ -37,10 +40,16 @@ async function resolveOwner(deps: ApiDeps, owner: KeyOwner): Promise<{ organizat
  * The key is returned here and never again: only its hash is stored. The audit events are written
  * before the key, so no key ever works whose creation the affected workspaces cannot see.
  */
-export async function createApiKey(deps: ApiDeps, owner: KeyOwner, scopes: ApiScope[], expiresAtIso?: string): Promise<CreatedApiKey> {
+export async function createApiKey(
+  deps: ApiDeps,
+  owner: KeyOwner,
+  scopes: ApiScope[],
+  expiresAtIso?: string,
+): Promise<CreatedApiKey> {
   const now = deps.clock();
   const expiresAt = expiresAtIso === undefined ? null : new Date(expiresAtIso);
-  if (expiresAt && expiresAt.getTime() <= now.getTime()) throw invalidField(['expiresAt'], `must be in the future (it is ${now.toISOString()} now)`);
+  if (expiresAt && expiresAt.getTime() <= now.getTime())
+    throw invalidField(['expiresAt'], `must be in the future (it is ${now.toISOString()} now)`);
   const { organizationId, workspace } = await resolveOwner(deps, owner);
   const key = generateApiKey();
   const doc: ApiKeyDoc = {
@@ -57,7 +66,15 @@ export async function createApiKey(deps: ApiDeps, owner: KeyOwner, scopes: ApiSc
   };
   await recordKeyChange(deps, workspace ? [workspace] : await affectedWorkspaces(deps, doc), doc, 'api_key_created');
   await deps.store.apiKeys.insert(doc);
-  return { id: doc._id, key, prefix: keyPrefix(doc.hint), organizationId, workspaceId: doc.workspaceId, scopes: doc.scopes, expiresAt: expiresAt?.toISOString() ?? null };
+  return {
+    id: doc._id,
+    key,
+    prefix: keyPrefix(doc.hint),
+    organizationId,
+    workspaceId: doc.workspaceId,
+    scopes: doc.scopes,
+    expiresAt: expiresAt?.toISOString() ?? null,
+  };
 }
 
 /**

@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 /** The same app on the same database, on a clock the test moves. */
-async function appAt(start: Date): Promise<{ url: string; admin: Caller; advance(ms: number): Date; close(): Promise<void> }> {
+async function appAt(
+  start: Date,
+): Promise<{ url: string; admin: Caller; advance(ms: number): Date; close(): Promise<void> }> {
   let now = start;
   const deps: ApiDeps = { ...env.deps, clock: () => now };
   const server: Server = createServer(createApp(deps));
@@ -42,7 +44,11 @@ async function appAt(start: Date): Promise<{ url: string; admin: Caller; advance
 describe('admin.apiKeys.list', () => {
   it('shows the keys without any secret, org keys under each workspace, and revocation', async () => {
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-    const wsKey = await env.admin.admin.apiKeys.create({ workspaceId: a.workspaceId, scopes: ['events:read', 'events:read'], expiresAt });
+    const wsKey = await env.admin.admin.apiKeys.create({
+      workspaceId: a.workspaceId,
+      scopes: ['events:read', 'events:read'],
+      expiresAt,
+    });
     const orgKey = await env.admin.admin.apiKeys.create({ organizationId: a.organizationId, scopes: ['events:write'] });
     expect(wsKey).toMatchObject({ prefix: wsKey.key.slice(0, 10), scopes: ['events:read'], expiresAt });
 
@@ -79,15 +85,22 @@ describe('admin.apiKeys.list', () => {
   });
 
   it('is admin only and NOT_FOUND for an unknown owner', async () => {
-    await expect(a.caller.admin.apiKeys.list({ organizationId: a.organizationId })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    await expect(env.admin.admin.apiKeys.list({ workspaceId: 'ws_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(a.caller.admin.apiKeys.list({ organizationId: a.organizationId })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    await expect(env.admin.admin.apiKeys.list({ workspaceId: 'ws_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
 describe('key expiry', () => {
   it('refuses an expiry that is not a future ISO instant, naming expiresAt', async () => {
-    const create = (expiresAt: string) => env.admin.admin.apiKeys.create({ workspaceId: a.workspaceId, scopes: ['events:read'], expiresAt });
-    await expect(create(new Date(Date.now() - 1000).toISOString())).rejects.toThrow(/^expiresAt: must be in the future/);
+    const create = (expiresAt: string) =>
+      env.admin.admin.apiKeys.create({ workspaceId: a.workspaceId, scopes: ['events:read'], expiresAt });
+    await expect(create(new Date(Date.now() - 1000).toISOString())).rejects.toThrow(
+      /^expiresAt: must be in the future/,
+    );
     await expect(create('tomorrow')).rejects.toThrow(/^expiresAt: must be an ISO 8601 instant/);
   });
 
@@ -95,14 +108,22 @@ describe('key expiry', () => {
     const app = await appAt(new Date());
     try {
       const expiresAt = new Date(app.advance(0).getTime() + 10 * 60_000).toISOString();
-      const { key } = await app.admin.admin.apiKeys.create({ workspaceId: a.workspaceId, scopes: ['events:read'], expiresAt });
+      const { key } = await app.admin.admin.apiKeys.create({
+        workspaceId: a.workspaceId,
+        scopes: ['events:read'],
+        expiresAt,
+      });
       expect((await trpcHttp(app.url, 'retention.status', {}, { token: key, method: 'GET' })).status).toBe(200);
       app.advance(10 * 60_000);
       const res = await trpcHttp(app.url, 'retention.status', {}, { token: key, method: 'GET' });
       expect(res.status).toBe(401);
-      expect(res.body.error.message).toBe(`this API key (${key.slice(0, 10)}…) expired at ${expiresAt}; ask for a new one`);
+      expect(res.body.error.message).toBe(
+        `this API key (${key.slice(0, 10)}…) expired at ${expiresAt}; ask for a new one`,
+      );
       // An unknown key still gets the generic answer.
-      expect((await trpcHttp(app.url, 'retention.status', {}, { token: 'atk_unknown', method: 'GET' })).body.error.message).not.toMatch(/expired/);
+      expect(
+        (await trpcHttp(app.url, 'retention.status', {}, { token: 'atk_unknown', method: 'GET' })).body.error.message,
+      ).not.toMatch(/expired/);
     } finally {
       await app.close();
     }
@@ -110,10 +131,17 @@ describe('key expiry', () => {
 
   it('stops a key on the real clock too (2 s expiry)', async () => {
     const expiresAt = new Date(Date.now() + 2000).toISOString();
-    const { key } = await env.admin.admin.apiKeys.create({ workspaceId: a.workspaceId, scopes: ['events:read'], expiresAt });
+    const { key } = await env.admin.admin.apiKeys.create({
+      workspaceId: a.workspaceId,
+      scopes: ['events:read'],
+      expiresAt,
+    });
     await (await env.callerFor(key)).retention.status({});
     await new Promise((r) => setTimeout(r, Date.parse(expiresAt) - Date.now() + 50));
-    await expect(env.callerFor(key)).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining(`expired at ${expiresAt}`) });
+    await expect(env.callerFor(key)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringContaining(`expired at ${expiresAt}`),
+    });
   });
 });
 
@@ -124,7 +152,8 @@ describe('lastUsedAt', () => {
       const { id, key } = await app.admin.admin.apiKeys.create({ workspaceId: a.workspaceId, scopes: ['events:read'] });
       const recorder = lastUsedFor(env.deps.store);
       const stored = async () => (await env.deps.store.apiKeys.findById(id))?.lastUsedAt ?? null;
-      const call = async () => expect((await trpcHttp(app.url, 'retention.status', {}, { token: key, method: 'GET' })).status).toBe(200);
+      const call = async () =>
+        expect((await trpcHttp(app.url, 'retention.status', {}, { token: key, method: 'GET' })).status).toBe(200);
       const before = recorder.stats();
 
       const first = app.advance(0);
@@ -158,24 +187,49 @@ describe('lastUsedAt', () => {
 describe('audit events of key changes', () => {
   const keyEvents = async (t: Tenant, apiKeyId: string) => {
     const page = await t.caller.events.list({ limit: 100 });
-    return page.items.filter((e) => e.category === 'workspace' && e.action === 'settings_changed' && e.metadata.apiKeyId === apiKeyId);
+    return page.items.filter(
+      (e) => e.category === 'workspace' && e.action === 'settings_changed' && e.metadata.apiKeyId === apiKeyId,
+    );
   };
   // The house invariant for stored events: each would be accepted if a client sent it today.
   const resendable = (e: AuditEvent) => {
     const { category, action, actor, target, description, metadata, context, idempotencyKey, occurredAt } = e;
-    return RecordEventInputSchema.safeParse({ category, action, actor, target: target ?? undefined, description, metadata, context, occurredAt, idempotencyKey: idempotencyKey ?? undefined }).error?.issues ?? [];
+    return (
+      RecordEventInputSchema.safeParse({
+        category,
+        action,
+        actor,
+        target: target ?? undefined,
+        description,
+        metadata,
+        context,
+        occurredAt,
+        idempotencyKey: idempotencyKey ?? undefined,
+      }).error?.issues ?? []
+    );
   };
 
   it('records creation and revocation of a workspace key in its workspace only', async () => {
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-    const { id, key } = await env.admin.admin.apiKeys.create({ workspaceId: a.workspaceId, scopes: ['events:write', 'webhooks:manage'], expiresAt });
+    const { id, key } = await env.admin.admin.apiKeys.create({
+      workspaceId: a.workspaceId,
+      scopes: ['events:write', 'webhooks:manage'],
+      expiresAt,
+    });
     await env.admin.admin.apiKeys.revoke({ id });
     const events = await keyEvents(a, id);
     expect(events.map((e) => e.metadata.change)).toEqual(['api_key_revoked', 'api_key_created']);
     expect(events[1]).toMatchObject({
       actor: { type: 'system', id: 'audit-log' },
       target: { type: 'api_key', id, name: `${key.slice(0, 10)}…` },
-      metadata: { change: 'api_key_created', apiKeyId: id, prefix: key.slice(0, 10), owner: 'workspace', scopes: ['events:write', 'webhooks:manage'], expiresAt },
+      metadata: {
+        change: 'api_key_created',
+        apiKeyId: id,
+        prefix: key.slice(0, 10),
+        owner: 'workspace',
+        scopes: ['events:write', 'webhooks:manage'],
+        expiresAt,
+      },
     });
     expect(events[0]!.metadata).toMatchObject({ revokedAt: expect.any(String), expiresAt });
     expect(JSON.stringify(events)).not.toContain(key.slice(10));
@@ -184,13 +238,23 @@ describe('audit events of key changes', () => {
   });
 
   it('records an organization key in every workspace of the organization, once, and nowhere else', async () => {
-    const { id, key } = await env.admin.admin.apiKeys.create({ organizationId: a.organizationId, scopes: ['events:read'] });
+    const { id, key } = await env.admin.admin.apiKeys.create({
+      organizationId: a.organizationId,
+      scopes: ['events:read'],
+    });
     await env.admin.admin.apiKeys.revoke({ id });
     await env.admin.admin.apiKeys.revoke({ id }); // a retry adds nothing
     for (const t of [a, a2]) {
       const events = await keyEvents(t, id);
       expect(events.map((e) => e.metadata.change)).toEqual(['api_key_revoked', 'api_key_created']);
-      expect(events[1]!.metadata).toEqual({ change: 'api_key_created', apiKeyId: id, prefix: key.slice(0, 10), owner: 'organization', scopes: ['events:read'], expiresAt: null });
+      expect(events[1]!.metadata).toEqual({
+        change: 'api_key_created',
+        apiKeyId: id,
+        prefix: key.slice(0, 10),
+        owner: 'organization',
+        scopes: ['events:read'],
+        expiresAt: null,
+      });
     }
     expect(await keyEvents(other, id)).toEqual([]);
   });

@@ -13,7 +13,12 @@ export type Principal =
  * An expired key throws UNAUTHORIZED saying when it expired: only a holder of the whole secret
  * learns that, and it tells them to ask for a new key rather than check what they pasted.
  */
-export async function authenticate(store: Store, adminToken: string, header: string | undefined, now: Date = new Date()): Promise<Principal | null> {
+export async function authenticate(
+  store: Store,
+  adminToken: string,
+  header: string | undefined,
+  now: Date = new Date(),
+): Promise<Principal | null> {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match) return null;
@@ -30,5 +35,11 @@ export async function authenticate(store: Store, adminToken: string, header: str
 }
 
 function toPrincipal(doc: ApiKeyDoc): Principal {
-  return { kind: 'key', keyId: doc._id, organizationId: doc.organizationId, workspaceId: doc.workspaceId, scopes: doc.scopes };
+  return {
+    kind: 'key',
+    keyId: doc._id,
+    organizationId: doc.organizationId,
+    workspaceId: doc.workspaceId,
+    scopes: doc.scopes,
+  };
 }

@@ -23,7 +23,10 @@ describe('the key look-up cache', () => {
     let refusedAfter = -1;
     while (Date.now() - started < KEY_CACHE_MS * 3) {
       const c = await env.callerFor(t.key);
-      const refused = await c.events.list({ limit: 1 }).then(() => false, (err: { code?: string }) => err.code === 'UNAUTHORIZED');
+      const refused = await c.events.list({ limit: 1 }).then(
+        () => false,
+        (err: { code?: string }) => err.code === 'UNAUTHORIZED',
+      );
       if (refused) {
         refusedAfter = Date.now() - started;
         break;
@@ -36,6 +39,8 @@ describe('the key look-up cache', () => {
     const other = await env.tenant('enterprise');
     await (await env.callerFor(other.key)).events.list({ limit: 1 });
     await env.admin.admin.apiKeys.revoke({ id: other.keyId });
-    await expect((await env.callerFor(other.key)).events.list({ limit: 1 })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect((await env.callerFor(other.key)).events.list({ limit: 1 })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
   });
 });

@@ -30,34 +30,60 @@ const reader = enterpriseProcedure.use(requireScope('events:read'));
 
 export const eventsRouter = router({
   record: writer
-    .meta(restRoute('POST', '/events', 'Record an event', 'Idempotent with `idempotencyKey`: a retry with the same key returns the stored event.'))
+    .meta(
+      restRoute(
+        'POST',
+        '/events',
+        'Record an event',
+        'Idempotent with `idempotencyKey`: a retry with the same key returns the stored event.',
+      ),
+    )
     .input(RecordInput)
     .output(EventOutput)
     .mutation(async ({ ctx, input }) => {
-    const { workspaceId: _ws, ...event } = input;
-    ctx.deps.metrics?.recordBatch(1);
-    const [result] = await recordEvents(ctx.deps, ctx.workspace, [withRequestId(event, ctx.request.requestId)]);
-    return result!.event;
-  }),
+      const { workspaceId: _ws, ...event } = input;
+      ctx.deps.metrics?.recordBatch(1);
+      const [result] = await recordEvents(ctx.deps, ctx.workspace, [withRequestId(event, ctx.request.requestId)]);
+      return result!.event;
+    }),
 
   recordBatch: writer
-    .meta(restRoute('POST', '/events/batch', `Record up to ${LIMITS.batchSize} events`, 'All or nothing for validation: one bad event refuses the batch.'))
+    .meta(
+      restRoute(
+        'POST',
+        '/events/batch',
+        `Record up to ${LIMITS.batchSize} events`,
+        'All or nothing for validation: one bad event refuses the batch.',
+      ),
+    )
     .input(BatchInput)
     .output(RecordBatchOutput)
     .mutation(async ({ ctx, input }) => {
-    ctx.deps.metrics?.recordBatch(input.events.length);
-    const results = await recordEvents(ctx.deps, ctx.workspace, input.events.map((e) => withRequestId(e, ctx.request.requestId)), ['events']);
-    return { events: results.map((r) => r.event) };
-  }),
+      ctx.deps.metrics?.recordBatch(input.events.length);
+      const results = await recordEvents(
+        ctx.deps,
+        ctx.workspace,
+        input.events.map((e) => withRequestId(e, ctx.request.requestId)),
+        ['events'],
+      );
+      return { events: results.map((r) => r.event) };
+    }),
 
   list: authenticatedProcedure
-    .meta(restRoute('GET', '/events', 'List or search events, newest first', 'Pass `nextCursor` back as `cursor` for the next (older) page.'))
+    .meta(
+      restRoute(
+        'GET',
+        '/events',
+        'List or search events, newest first',
+        'Pass `nextCursor` back as `cursor` for the next (older) page.',
+      ),
+    )
     .input(ListInputSchema)
     .output(ListPageOutput)
     .query(async ({ ctx, input }) => {
-    const search = await prepareSearch(ctx.deps, ctx.key, input);
-    return listEvents(ctx.deps, search, input);
-  }),
+      const search = await prepareSearch(ctx.deps, ctx.key, input);
+      return listEvents(ctx.deps, search, input);
+    }),
 
   get: reader
     .meta(restRoute('GET', '/events/{id}', 'Get one event'))
@@ -66,7 +92,14 @@ export const eventsRouter = router({
     .query(({ ctx, input }) => getEvent(ctx.deps, ctx.workspace._id, input.id)),
 
   proof: reader
-    .meta(restRoute('GET', '/events/{id}/proof', 'Inclusion proof of one event', 'The signed checkpoint that seals the event and the RFC 6962 audit path from its hash to the checkpoint’s root; `sealed: false` until the next sealing pass.'))
+    .meta(
+      restRoute(
+        'GET',
+        '/events/{id}/proof',
+        'Inclusion proof of one event',
+        'The signed checkpoint that seals the event and the RFC 6962 audit path from its hash to the checkpoint’s root; `sealed: false` until the next sealing pass.',
+      ),
+    )
     .input(z.strictObject({ workspaceId, id: idSchema('event') }))
     .output(ProofOutput)
     .query(({ ctx, input }) => proveEvent(ctx.deps, ctx.workspace._id, input.id)),

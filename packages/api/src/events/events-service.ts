@@ -18,12 +18,21 @@ export interface RecordResult {
  * Records events of one workspace, all or nothing for validation: one bad event refuses the
  * batch before anything is written.
  */
-export async function recordEvents(deps: ApiDeps, workspace: WorkspaceDoc, inputs: RecordEventInput[], pathPrefix: (string | number)[] = []): Promise<RecordResult[]> {
+export async function recordEvents(
+  deps: ApiDeps,
+  workspace: WorkspaceDoc,
+  inputs: RecordEventInput[],
+  pathPrefix: (string | number)[] = [],
+): Promise<RecordResult[]> {
   const now = deps.clock();
   const docs: NewEvent[] = inputs.map((input, i) => {
     const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
     const problem = checkOccurredAt(occurredAt, now);
-    if (problem) throw invalidField([...pathPrefix, ...(inputs.length > 1 || pathPrefix.length ? [i] : []), 'occurredAt'], problem);
+    if (problem)
+      throw invalidField(
+        [...pathPrefix, ...(inputs.length > 1 || pathPrefix.length ? [i] : []), 'occurredAt'],
+        problem,
+      );
     return toNewEvent(workspace, input, occurredAt, now);
   });
   // Stored in the stream log with them, so no stream can miss them; the wake-up is only a hint.
@@ -64,7 +73,9 @@ export async function recordSystemEvent(
   workspace: WorkspaceDoc,
   event: Omit<RecordEventInput, 'actor'> & { actor?: RecordEventInput['actor'] },
 ): Promise<AuditEvent> {
-  const [result] = await recordEvents(deps, workspace, [{ actor: { type: 'system', id: 'audit-log', name: 'Audit log service' }, ...event }]);
+  const [result] = await recordEvents(deps, workspace, [
+    { actor: { type: 'system', id: 'audit-log', name: 'Audit log service' }, ...event },
+  ]);
   return result!.event;
 }
 
@@ -82,13 +93,18 @@ export interface ListPage {
  * One page, newest first. Cursors are keyset positions `(recordedAt, id)`, so events recorded
  * while someone pages never shift a page: no row twice, none skipped.
  */
-export async function listEvents(deps: ApiDeps, search: PreparedSearch, page: { limit: number; cursor?: string | undefined }): Promise<ListPage> {
+export async function listEvents(
+  deps: ApiDeps,
+  search: PreparedSearch,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<ListPage> {
   const workspaces = summarize(search.workspaces);
   if (search.workspaces.length === 0) return { items: [], nextCursor: null, prevCursor: null, workspaces };
   const ids = search.workspaces.map((w) => w._id);
   const names = new Map(workspaces.map((w) => [w.id, w.name]));
   const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
-  const query = (position: Partial<ListQuery>) => deps.store.events.listForWorkspaces(ids, { limit: page.limit + 1, filter: search.filter, ...position });
+  const query = (position: Partial<ListQuery>) =>
+    deps.store.events.listForWorkspaces(ids, { limit: page.limit + 1, filter: search.filter, ...position });
 
   if (cursor?.direction === 'newer') {
     const newer = await query({ after: cursor });
@@ -96,7 +112,12 @@ export async function listEvents(deps: ApiDeps, search: PreparedSearch, page: { 
     if (newer.length >= page.limit) {
       const rows = newer.slice(0, page.limit).reverse();
       const hasNewer = newer.length > page.limit;
-      return { items: rows.map((d) => toListItem(d, names)), nextCursor: positionOf(rows.at(-1), 'older'), prevCursor: hasNewer ? positionOf(rows[0], 'newer') : null, workspaces };
+      return {
+        items: rows.map((d) => toListItem(d, names)),
+        nextCursor: positionOf(rows.at(-1), 'older'),
+        prevCursor: hasNewer ? positionOf(rows[0], 'newer') : null,
+        workspaces,
+      };
     }
   }
   const before = cursor?.direction === 'older' ? cursor : undefined;

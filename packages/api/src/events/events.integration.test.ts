@@ -30,7 +30,11 @@ describe('record, list, get', () => {
     expect(Date.parse(ev.recordedAt)).toBeGreaterThanOrEqual(before - 5);
     expect(ev.occurredAt).toBe(ev.recordedAt);
     // Without a request id of its own, the event carries its request's.
-    expect(ev.context).toEqual({ ip: '203.0.113.9', userAgent: 'cli/1.0', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(ev.context).toEqual({
+      ip: '203.0.113.9',
+      userAgent: 'cli/1.0',
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
 
     const page = await t.caller.events.list({ limit: 10 });
     expect(page.items[0]).toEqual({ ...ev, workspaceName: 'ws enterprise', hasMetadata: true });
@@ -58,7 +62,9 @@ describe('record, list, get', () => {
       expect(list.status).toBe(200);
       expect(list.body.result.data.items[0].id).toBe(rec.body.result.data.id);
 
-      const bad = await trpcHttp(http.url, 'events.record', lockCreated({ description: 'x'.repeat(2001) }), { token: t.key });
+      const bad = await trpcHttp(http.url, 'events.record', lockCreated({ description: 'x'.repeat(2001) }), {
+        token: t.key,
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain('description: must be at most 2000 characters');
 
@@ -77,9 +83,14 @@ describe('record, list, get', () => {
 describe('idempotency', () => {
   it('stores one event for concurrent retries with the same key', async () => {
     const t = await env.tenant('enterprise');
-    const results = await Promise.all(Array.from({ length: 20 }, () => t.caller.events.record(lockCreated({ idempotencyKey: 'retry-1' }))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => t.caller.events.record(lockCreated({ idempotencyKey: 'retry-1' }))),
+    );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
-    const stored = await env.deps.store.events.col.countDocuments({ workspaceId: t.workspaceId, idempotencyKey: 'retry-1' });
+    const stored = await env.deps.store.events.col.countDocuments({
+      workspaceId: t.workspaceId,
+      idempotencyKey: 'retry-1',
+    });
     expect(stored).toBe(1);
     const later = await t.caller.events.record(lockCreated({ idempotencyKey: 'retry-1', description: 'changed' }));
     expect(later.id).toBe(results[0]!.id);
@@ -92,7 +103,13 @@ describe('idempotency', () => {
     const ea = await a.caller.events.record(lockCreated({ idempotencyKey: 'same' }));
     const eb = await b.caller.events.record(lockCreated({ idempotencyKey: 'same' }));
     expect(ea.id).not.toBe(eb.id);
-    const { events } = await a.caller.events.recordBatch({ events: [lockCreated({ idempotencyKey: 'n1' }), lockCreated({ idempotencyKey: 'n1' }), lockCreated({ idempotencyKey: 'same' })] });
+    const { events } = await a.caller.events.recordBatch({
+      events: [
+        lockCreated({ idempotencyKey: 'n1' }),
+        lockCreated({ idempotencyKey: 'n1' }),
+        lockCreated({ idempotencyKey: 'same' }),
+      ],
+    });
     expect(events[0]!.id).toBe(events[1]!.id);
     expect(events[2]!.id).toBe(ea.id);
   });
@@ -104,14 +121,20 @@ describe('batches', () => {
     const count = () => env.deps.store.events.col.countDocuments({ workspaceId: t.workspaceId });
     const before = await count();
     const events = [lockCreated(), lockCreated(), lockCreated(), { ...lockCreated(), action: 'exploded' }];
-    await expect(t.caller.events.recordBatch({ events })).rejects.toThrow(/events\.3\.action: "exploded" is not an action of category "lock"/);
+    await expect(t.caller.events.recordBatch({ events })).rejects.toThrow(
+      /events\.3\.action: "exploded" is not an action of category "lock"/,
+    );
     const future = new Date(Date.now() + 10 * 60_000).toISOString();
-    await expect(t.caller.events.recordBatch({ events: [lockCreated(), lockCreated({ occurredAt: future })] })).rejects.toThrow(/events\.1\.occurredAt: must not be more than 5 minutes in the future/);
+    await expect(
+      t.caller.events.recordBatch({ events: [lockCreated(), lockCreated({ occurredAt: future })] }),
+    ).rejects.toThrow(/events\.1\.occurredAt: must not be more than 5 minutes in the future/);
     expect(await count()).toBe(before);
   });
 
   it('refuses more than 500 events', async () => {
     const t = await env.tenant('team');
-    await expect(t.caller.events.recordBatch({ events: Array.from({ length: 501 }, () => lockCreated()) })).rejects.toThrow(/events: must hold at most 500 events/);
+    await expect(
+      t.caller.events.recordBatch({ events: Array.from({ length: 501 }, () => lockCreated()) }),
+    ).rejects.toThrow(/events: must hold at most 500 events/);
   });
 });

@@ -14,7 +14,11 @@ export interface WorkspaceSummary {
 }
 
 export function toListItem(doc: EventDoc, names: ReadonlyMap<string, string>): ListItem {
-  return { ...toAuditEvent(doc), workspaceName: names.get(doc.workspaceId) ?? '', hasMetadata: Object.keys(doc.metadata).length > 0 };
+  return {
+    ...toAuditEvent(doc),
+    workspaceName: names.get(doc.workspaceId) ?? '',
+    hasMetadata: Object.keys(doc.metadata).length > 0,
+  };
 }
 
 export function summarize(workspaces: WorkspaceDoc[]): WorkspaceSummary[] {

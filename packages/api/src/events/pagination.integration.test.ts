@@ -11,13 +11,21 @@ afterAll(async () => {
   await env?.close();
 });
 
-const ev = (i: number, word = 'seed') => ({ category: 'lock' as const, action: 'created', actor: { type: 'user' as const, id: `u${i % 3}` }, description: `${word} event ${i}` });
+const ev = (i: number, word = 'seed') => ({
+  category: 'lock' as const,
+  action: 'created',
+  actor: { type: 'user' as const, id: `u${i % 3}` },
+  description: `${word} event ${i}`,
+});
 
 describe('keyset pagination', () => {
   it('pages newest first with no row twice and none skipped while events keep arriving', async () => {
     // Batches share one recordedAt, so the tie-break on id is exercised too.
-    for (let b = 0; b < 6; b++) await t.caller.events.recordBatch({ events: Array.from({ length: 20 }, (_, i) => ev(b * 20 + i)) });
-    const existing = (await env.deps.store.events.col.find({ workspaceId: t.workspaceId }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+    for (let b = 0; b < 6; b++)
+      await t.caller.events.recordBatch({ events: Array.from({ length: 20 }, (_, i) => ev(b * 20 + i)) });
+    const existing = (
+      await env.deps.store.events.col.find({ workspaceId: t.workspaceId }, { projection: { _id: 1 } }).toArray()
+    ).map((d) => d._id);
 
     let writing = true;
     let written = 0;

@@ -20,13 +20,27 @@ const FEATURE = 'reading the audit log';
  * "not found"); organization scope needs an organization key and covers only the organization's
  * Enterprise workspaces, so a workspace on another plan is left out rather than refused.
  */
-export async function resolveReadScope(deps: ApiDeps, key: KeyPrincipal, input: { scope?: ScopeName | undefined; workspaceId?: string | undefined }): Promise<ReadScope> {
+export async function resolveReadScope(
+  deps: ApiDeps,
+  key: KeyPrincipal,
+  input: { scope?: ScopeName | undefined; workspaceId?: string | undefined },
+): Promise<ReadScope> {
   if (!key.scopes.includes('events:read')) throw forbidden('this API key lacks the "events:read" scope');
   if (input.scope === 'organization') {
-    if (key.workspaceId !== null) throw forbidden('organization scope needs an organization API key; this key belongs to one workspace');
-    if (input.workspaceId !== undefined) throw badRequest('workspaceId: not allowed with scope "organization"; narrow with the workspace: qualifier instead');
-    const workspaces = await deps.store.workspaces.listForOrganization(key.organizationId, plansWithEntitlement('viewer'));
-    if (workspaces.length === 0) throw forbidden(`${FEATURE} requires the Enterprise plan; no workspace of organization ${key.organizationId} is on it`);
+    if (key.workspaceId !== null)
+      throw forbidden('organization scope needs an organization API key; this key belongs to one workspace');
+    if (input.workspaceId !== undefined)
+      throw badRequest(
+        'workspaceId: not allowed with scope "organization"; narrow with the workspace: qualifier instead',
+      );
+    const workspaces = await deps.store.workspaces.listForOrganization(
+      key.organizationId,
+      plansWithEntitlement('viewer'),
+    );
+    if (workspaces.length === 0)
+      throw forbidden(
+        `${FEATURE} requires the Enterprise plan; no workspace of organization ${key.organizationId} is on it`,
+      );
     return { scope: 'organization', organizationId: key.organizationId, workspaces };
   }
   const workspace = await findWorkspaceForKey(deps.store, key, input.workspaceId);
@@ -41,14 +55,26 @@ function matches(ws: WorkspaceDoc, ref: WorkspaceRef): boolean {
 }
 
 /** Applies `workspace:` qualifiers; a value that names none of the scope's workspaces is an error. */
-export function narrowWorkspaces(scope: ReadScope, refs: { include: WorkspaceRef[]; exclude: WorkspaceRef[] }, queryError: (position: number, reason: string) => Error): WorkspaceDoc[] {
+export function narrowWorkspaces(
+  scope: ReadScope,
+  refs: { include: WorkspaceRef[]; exclude: WorkspaceRef[] },
+  queryError: (position: number, reason: string) => Error,
+): WorkspaceDoc[] {
   const all = [...refs.include, ...refs.exclude];
   if (all.length === 0) return scope.workspaces;
-  if (scope.scope !== 'organization') throw queryError(all[0]!.position, 'workspace: only applies in organization scope');
+  if (scope.scope !== 'organization')
+    throw queryError(all[0]!.position, 'workspace: only applies in organization scope');
   for (const ref of all) {
     if (!scope.workspaces.some((ws) => matches(ws, ref))) {
-      throw queryError(ref.position, `workspace: "${ref.value}" is not one of this organization's Enterprise workspaces`);
+      throw queryError(
+        ref.position,
+        `workspace: "${ref.value}" is not one of this organization's Enterprise workspaces`,
+      );
     }
   }
-  return scope.workspaces.filter((ws) => (refs.include.length === 0 || refs.include.some((r) => matches(ws, r))) && !refs.exclude.some((r) => matches(ws, r)));
+  return scope.workspaces.filter(
+    (ws) =>
+      (refs.include.length === 0 || refs.include.some((r) => matches(ws, r))) &&
+      !refs.exclude.some((r) => matches(ws, r)),
+  );
 }

@@ -1,4 +1,12 @@
-import { MAX_TOKEN, scopedToken, WORD_SEPARATOR_SOURCE, type ActionRef, type Category, type ParsedQuery, type TextTerm } from '@audit/shared';
+import {
+  MAX_TOKEN,
+  scopedToken,
+  WORD_SEPARATOR_SOURCE,
+  type ActionRef,
+  type Category,
+  type ParsedQuery,
+  type TextTerm,
+} from '@audit/shared';
 import type { EventDoc } from '@audit/store';
 import type { Filter } from 'mongodb';
 
@@ -9,7 +17,17 @@ export interface SearchBounds {
 }
 
 const SCOPE_FIELDS: Record<TextTerm['scope'], string[]> = {
-  any: ['actor.id', 'actor.name', 'actor.email', 'category', 'action', 'target.type', 'target.id', 'target.name', 'description'],
+  any: [
+    'actor.id',
+    'actor.name',
+    'actor.email',
+    'category',
+    'action',
+    'target.type',
+    'target.id',
+    'target.name',
+    'description',
+  ],
   actor: ['actor.id', 'actor.name', 'actor.email'],
   target: ['target.type', 'target.id', 'target.name'],
 };
@@ -41,7 +59,8 @@ export function buildSearchFilter(q: ParsedQuery, bounds: SearchBounds = {}): Fi
 
 function textCondition(term: TextTerm): Filter<EventDoc> {
   // Stored tokens are cut to MAX_TOKEN characters, so a longer word is looked up by its start.
-  const token = (w: string) => (term.scope === 'any' ? w.slice(0, MAX_TOKEN) : scopedToken(term.scope, w.slice(0, MAX_TOKEN)));
+  const token = (w: string) =>
+    term.scope === 'any' ? w.slice(0, MAX_TOKEN) : scopedToken(term.scope, w.slice(0, MAX_TOKEN));
   const and: Filter<EventDoc>[] = term.words.map((w, i) => {
     const prefix = !term.exact && i === term.words.length - 1;
     return prefix ? { tokens: { $regex: `^${escapeRegex(token(w))}` } } : { tokens: token(w) };

@@ -7,8 +7,14 @@ const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 ins
 export const SearchFields = {
   scope: z.enum(['workspace', 'organization']).optional(),
   workspaceId: idSchema('workspace').optional(),
-  q: z.string().max(SEARCH_LIMITS.queryLength, { message: `must be at most ${SEARCH_LIMITS.queryLength} characters` }).optional(),
-  categories: z.array(CategorySchema).max(CATEGORIES.length, { message: `must hold at most ${CATEGORIES.length} categories` }).optional(),
+  q: z
+    .string()
+    .max(SEARCH_LIMITS.queryLength, { message: `must be at most ${SEARCH_LIMITS.queryLength} characters` })
+    .optional(),
+  categories: z
+    .array(CategorySchema)
+    .max(CATEGORIES.length, { message: `must hold at most ${CATEGORIES.length} categories` })
+    .optional(),
   /** Recorded at or after (inclusive). */
   from: instant.optional(),
   /** Recorded before (exclusive). */
@@ -20,7 +26,12 @@ export type SearchInput = z.infer<typeof SearchInputSchema>;
 
 export const ListInputSchema = z.strictObject({
   ...SearchFields,
-  limit: z.number().int().min(1).max(LIMITS.pageSize, { message: `must be at most ${LIMITS.pageSize}` }).default(50),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.pageSize, { message: `must be at most ${LIMITS.pageSize}` })
+    .default(50),
   cursor: z.string().max(200).optional(),
 });
 export type ListInput = z.infer<typeof ListInputSchema>;

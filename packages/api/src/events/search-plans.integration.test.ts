@@ -36,9 +36,16 @@ interface Explained {
   sortPushdown: boolean;
 }
 
-async function plan(q: string, position: Partial<ListQuery> = {}, workspaces = [t.workspaceId], bounds = {}): Promise<Explained> {
+async function plan(
+  q: string,
+  position: Partial<ListQuery> = {},
+  workspaces = [t.workspaceId],
+  bounds = {},
+): Promise<Explained> {
   const filter = buildSearchFilter(parseSearchQuery(q), bounds);
-  return (await env.deps.store.events.listCursor(workspaces, { limit: 51, filter, ...position }).explain()) as unknown as Explained;
+  return (await env.deps.store.events
+    .listCursor(workspaces, { limit: 51, filter, ...position })
+    .explain()) as unknown as Explained;
 }
 
 describe("the viewer's queries on the embedded store", () => {

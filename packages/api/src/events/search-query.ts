@@ -29,7 +29,11 @@ export function parseSearchQuery(q: string | undefined): ParsedQuery {
   }
 }
 
-export async function prepareSearch(deps: ApiDeps, key: Extract<Principal, { kind: 'key' }>, input: SearchInput): Promise<PreparedSearch> {
+export async function prepareSearch(
+  deps: ApiDeps,
+  key: Extract<Principal, { kind: 'key' }>,
+  input: SearchInput,
+): Promise<PreparedSearch> {
   const parsed = parseSearchQuery(input.q);
   const scope = await resolveReadScope(deps, key, input);
   const workspaces = narrowWorkspaces(scope, parsed.workspaces, queryError);

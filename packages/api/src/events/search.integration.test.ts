@@ -6,11 +6,41 @@ let t: Tenant;
 const ids: Record<string, string> = {};
 
 const seed = {
-  adaLock: { category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_ada', name: 'Ada Lovelace', email: 'ada@example.com' }, target: { type: 'stack', id: 'stk_prod_vpc', name: 'prod vpc' }, description: 'Locked the production VPC stack', metadata: { reason: 'incident 42' } },
-  bobUnlock: { category: 'lock', action: 'deleted', actor: { type: 'user', id: 'usr_bob', name: 'Bob Builder', email: 'bob@example.org' }, target: { type: 'stack', id: 'stk_staging', name: 'staging vpc' }, description: 'Unlocked staging' },
-  ciAuth: { category: 'auth', action: 'oidc_token_exchange_failure', actor: { type: 'api_key', id: 'key_ci', name: 'CI pipeline' }, description: 'Token exchange failed for prod' },
-  adaInvite: { category: 'team_member', action: 'invited', actor: { type: 'user', id: 'usr_ada', name: 'Ada Lovelace', email: 'ada@example.com' }, target: { type: 'user', id: 'usr_grace', name: 'Grace Hopper' }, description: 'Invited Grace' },
-  deployFailed: { category: 'workflow', action: 'failed', actor: { type: 'system', id: 'scheduler' }, target: { type: 'workflow', id: 'wf_deploy', name: 'deploy' }, description: 'vpc prod deploy failed: $where {"$gt": 1} .* (a|b)' },
+  adaLock: {
+    category: 'lock',
+    action: 'created',
+    actor: { type: 'user', id: 'usr_ada', name: 'Ada Lovelace', email: 'ada@example.com' },
+    target: { type: 'stack', id: 'stk_prod_vpc', name: 'prod vpc' },
+    description: 'Locked the production VPC stack',
+    metadata: { reason: 'incident 42' },
+  },
+  bobUnlock: {
+    category: 'lock',
+    action: 'deleted',
+    actor: { type: 'user', id: 'usr_bob', name: 'Bob Builder', email: 'bob@example.org' },
+    target: { type: 'stack', id: 'stk_staging', name: 'staging vpc' },
+    description: 'Unlocked staging',
+  },
+  ciAuth: {
+    category: 'auth',
+    action: 'oidc_token_exchange_failure',
+    actor: { type: 'api_key', id: 'key_ci', name: 'CI pipeline' },
+    description: 'Token exchange failed for prod',
+  },
+  adaInvite: {
+    category: 'team_member',
+    action: 'invited',
+    actor: { type: 'user', id: 'usr_ada', name: 'Ada Lovelace', email: 'ada@example.com' },
+    target: { type: 'user', id: 'usr_grace', name: 'Grace Hopper' },
+    description: 'Invited Grace',
+  },
+  deployFailed: {
+    category: 'workflow',
+    action: 'failed',
+    actor: { type: 'system', id: 'scheduler' },
+    target: { type: 'workflow', id: 'wf_deploy', name: 'deploy' },
+    description: 'vpc prod deploy failed: $where {"$gt": 1} .* (a|b)',
+  },
 } as const;
 type Name = keyof typeof seed;
 
@@ -23,7 +53,8 @@ beforeAll(async () => {
   ids.adaLock = (await t.caller.events.record(seed.adaLock)).id;
   ids.bobUnlock = (await t.caller.events.record(seed.bobUnlock)).id;
   env.deps.clock = () => new Date('2026-02-20T08:30:00Z');
-  for (const name of ['ciAuth', 'adaInvite', 'deployFailed'] as const) ids[name] = (await t.caller.events.record(seed[name])).id;
+  for (const name of ['ciAuth', 'adaInvite', 'deployFailed'] as const)
+    ids[name] = (await t.caller.events.record(seed[name])).id;
   env.deps.clock = realClock;
 });
 afterAll(async () => {
@@ -147,6 +178,8 @@ describe('malformed queries', () => {
     await expect(t.caller.events.list({ categories: ['lock', { $ne: 1 }] as never })).rejects.toThrow(/categories\.1/);
     await expect(t.caller.events.list({ from: 'last week' })).rejects.toThrow(/from: must be an ISO 8601 instant/);
     await expect(t.caller.events.list({ limit: 101 })).rejects.toThrow(/limit: must be at most 100/);
-    await expect(t.caller.events.list({ cursor: 'bm9wZQ' })).rejects.toThrow(/cursor: is not a cursor this API returned/);
+    await expect(t.caller.events.list({ cursor: 'bm9wZQ' })).rejects.toThrow(
+      /cursor: is not a cursor this API returned/,
+    );
   });
 });

@@ -22,23 +22,36 @@ function ev() {
 describe('tenant isolation', () => {
   it('answers NOT_FOUND for another workspace on every procedure', async () => {
     const other = theirs.workspaceId;
-    await expect(mine.caller.events.record({ ...ev(), workspaceId: other })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(mine.caller.events.recordBatch({ workspaceId: other, events: [ev()] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(mine.caller.events.record({ ...ev(), workspaceId: other })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(mine.caller.events.recordBatch({ workspaceId: other, events: [ev()] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(mine.caller.events.list({ workspaceId: other })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(mine.caller.events.get({ workspaceId: other, id: theirEventId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(mine.caller.events.get({ workspaceId: other, id: theirEventId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(mine.caller.events.get({ id: theirEventId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const page = await mine.caller.events.list({ limit: 100 });
     expect(page.items.every((e) => e.workspaceId === mine.workspaceId)).toBe(true);
   });
 
   it('lets an organization key act on its own workspaces only', async () => {
-    const { key } = await env.admin.admin.apiKeys.create({ organizationId: mine.organizationId, scopes: ['events:read', 'events:write'] });
+    const { key } = await env.admin.admin.apiKeys.create({
+      organizationId: mine.organizationId,
+      scopes: ['events:read', 'events:write'],
+    });
     const org = await env.callerFor(key);
-    await expect(org.events.record(ev())).rejects.toThrow(/workspaceId: required when calling with an organization key/);
+    await expect(org.events.record(ev())).rejects.toThrow(
+      /workspaceId: required when calling with an organization key/,
+    );
     const recorded = await org.events.record({ ...ev(), workspaceId: mine.workspaceId });
     expect(recorded.workspaceId).toBe(mine.workspaceId);
     await expect(org.events.list({ workspaceId: theirs.workspaceId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(org.events.get({ workspaceId: mine.workspaceId, id: theirEventId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(org.events.get({ workspaceId: mine.workspaceId, id: theirEventId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
@@ -47,7 +60,9 @@ describe('plans and scopes', () => {
     for (const plan of ['free', 'team'] as const) {
       const t = await env.tenant(plan);
       await expect(t.caller.events.record(ev())).resolves.toMatchObject({ workspaceId: t.workspaceId });
-      await expect(t.caller.events.list({})).rejects.toThrow(`reading the audit log requires the Enterprise plan; workspace ${t.workspaceId} is on the ${plan} plan`);
+      await expect(t.caller.events.list({})).rejects.toThrow(
+        `reading the audit log requires the Enterprise plan; workspace ${t.workspaceId} is on the ${plan} plan`,
+      );
     }
   });
 
@@ -56,7 +71,11 @@ describe('plans and scopes', () => {
     await expect(t.caller.events.list({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await env.admin.admin.workspaces.setPlan({ workspaceId: t.workspaceId, plan: 'enterprise' });
     const page = await t.caller.events.list({});
-    expect(page.items[0]).toMatchObject({ category: 'entitlement', action: 'plan_upgraded', metadata: { from: 'team', to: 'enterprise' } });
+    expect(page.items[0]).toMatchObject({
+      category: 'entitlement',
+      action: 'plan_upgraded',
+      metadata: { from: 'team', to: 'enterprise' },
+    });
     expect(page.items.some((e) => e.category === 'workspace' && e.action === 'created')).toBe(true);
     await env.admin.admin.workspaces.setPlan({ workspaceId: t.workspaceId, plan: 'free' });
     const stored = await env.deps.store.events.col.findOne({ workspaceId: t.workspaceId, action: 'plan_downgraded' });
@@ -66,7 +85,9 @@ describe('plans and scopes', () => {
   it('enforces scopes', async () => {
     const t = await env.tenant('enterprise', ['events:write']);
     await expect(t.caller.events.list({})).rejects.toThrow(/lacks the "events:read" scope/);
-    const reader = await env.callerFor((await env.admin.admin.apiKeys.create({ workspaceId: t.workspaceId, scopes: ['events:read'] })).key);
+    const reader = await env.callerFor(
+      (await env.admin.admin.apiKeys.create({ workspaceId: t.workspaceId, scopes: ['events:read'] })).key,
+    );
     await expect(reader.events.record(ev())).rejects.toThrow(/lacks the "events:write" scope/);
   });
 

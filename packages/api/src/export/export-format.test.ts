@@ -3,11 +3,22 @@ import { csvCell, csvHeader, csvLine, ndjsonLine } from './export-format.ts';
 import type { EventDoc } from '@audit/store';
 
 const doc: EventDoc = {
-  _id: 'aud_01J0000000000000000000000A', workspaceId: 'ws_01J0000000000000000000000A', organizationId: 'org_01J0000000000000000000000A', seq: 7,
-  category: 'lock', action: 'created', actor: { type: 'user', id: 'u1', name: '=HYPERLINK("http://evil","x")', email: 'a@b.co' },
-  target: { type: 'stack', id: '+cmd|calc', name: 'a, "quoted"\nname' }, description: '@SUM(A1)', metadata: { k: [1, 2] },
-  occurredAt: new Date('2026-11-30T05:00:00Z'), recordedAt: new Date('2026-11-30T05:00:01Z'), context: { ip: '203.0.113.9' },
-  idempotencyKey: null, idem: 'auto:x', tokens: ['x'],
+  _id: 'aud_01J0000000000000000000000A',
+  workspaceId: 'ws_01J0000000000000000000000A',
+  organizationId: 'org_01J0000000000000000000000A',
+  seq: 7,
+  category: 'lock',
+  action: 'created',
+  actor: { type: 'user', id: 'u1', name: '=HYPERLINK("http://evil","x")', email: 'a@b.co' },
+  target: { type: 'stack', id: '+cmd|calc', name: 'a, "quoted"\nname' },
+  description: '@SUM(A1)',
+  metadata: { k: [1, 2] },
+  occurredAt: new Date('2026-11-30T05:00:00Z'),
+  recordedAt: new Date('2026-11-30T05:00:01Z'),
+  context: { ip: '203.0.113.9' },
+  idempotencyKey: null,
+  idem: 'auto:x',
+  tokens: ['x'],
 };
 
 describe('CSV', () => {
@@ -47,7 +58,12 @@ describe('NDJSON', () => {
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
     const parsed = JSON.parse(line);
-    expect(parsed).toMatchObject({ id: doc._id, workspaceName: 'Prod', recordedAt: '2026-11-30T05:00:01.000Z', metadata: { k: [1, 2] } });
+    expect(parsed).toMatchObject({
+      id: doc._id,
+      workspaceName: 'Prod',
+      recordedAt: '2026-11-30T05:00:01.000Z',
+      metadata: { k: [1, 2] },
+    });
     expect(parsed).not.toHaveProperty('tokens');
     expect(parsed).not.toHaveProperty('idem');
   });

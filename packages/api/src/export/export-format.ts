@@ -10,9 +10,28 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 const COLUMNS = [
-  'id', 'recordedAt', 'occurredAt', 'workspaceId', 'workspaceName', 'seq', 'category', 'action',
-  'actorType', 'actorId', 'actorName', 'actorEmail', 'targetType', 'targetId', 'targetName',
-  'description', 'ip', 'userAgent', 'requestId', 'idempotencyKey', 'metadata', 'hash',
+  'id',
+  'recordedAt',
+  'occurredAt',
+  'workspaceId',
+  'workspaceName',
+  'seq',
+  'category',
+  'action',
+  'actorType',
+  'actorId',
+  'actorName',
+  'actorEmail',
+  'targetType',
+  'targetId',
+  'targetName',
+  'description',
+  'ip',
+  'userAgent',
+  'requestId',
+  'idempotencyKey',
+  'metadata',
+  'hash',
 ] as const;
 
 /**
@@ -37,9 +56,26 @@ export function csvHeader(): string {
 
 export function csvLine(doc: ExportedEventDoc, workspaceName: string): string {
   const cells: Cell[] = [
-    doc._id, doc.recordedAt.toISOString(), doc.occurredAt.toISOString(), doc.workspaceId, workspaceName, doc.seq, doc.category, doc.action,
-    doc.actor.type, doc.actor.id, doc.actor.name, doc.actor.email, doc.target?.type, doc.target?.id, doc.target?.name,
-    doc.description, doc.context.ip, doc.context.userAgent, doc.context.requestId, doc.idempotencyKey,
+    doc._id,
+    doc.recordedAt.toISOString(),
+    doc.occurredAt.toISOString(),
+    doc.workspaceId,
+    workspaceName,
+    doc.seq,
+    doc.category,
+    doc.action,
+    doc.actor.type,
+    doc.actor.id,
+    doc.actor.name,
+    doc.actor.email,
+    doc.target?.type,
+    doc.target?.id,
+    doc.target?.name,
+    doc.description,
+    doc.context.ip,
+    doc.context.userAgent,
+    doc.context.requestId,
+    doc.idempotencyKey,
     Object.keys(doc.metadata).length > 0 ? JSON.stringify(doc.metadata) : '',
     doc.hash ?? '',
   ];
@@ -47,7 +83,10 @@ export function csvLine(doc: ExportedEventDoc, workspaceName: string): string {
 }
 
 /** One event per line, in the API's shape, so a line parses to what `events.get` returns. */
-export function ndjsonLine(doc: ExportedEventDoc & Partial<Pick<EventDoc, 'idem' | 'tokens'>>, workspaceName: string): string {
+export function ndjsonLine(
+  doc: ExportedEventDoc & Partial<Pick<EventDoc, 'idem' | 'tokens'>>,
+  workspaceName: string,
+): string {
   // The store's export read leaves these out; a whole stored event drops them here.
   const { _id, idem: _idem, tokens: _tokens, occurredAt, recordedAt, ...rest } = doc;
   return `${JSON.stringify({ id: _id, ...rest, workspaceName, occurredAt: occurredAt.toISOString(), recordedAt: recordedAt.toISOString(), hash: rest.hash ?? null })}\n`;

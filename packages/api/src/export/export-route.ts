@@ -47,7 +47,14 @@ export function exportRoutes(deps: ApiDeps, limiter: RateLimiter): Router {
   return r;
 }
 
-async function exportEvents(deps: ApiDeps, limiter: RateLimiter, req: Request, res: Response, raw: unknown, authorization: string | undefined): Promise<void> {
+async function exportEvents(
+  deps: ApiDeps,
+  limiter: RateLimiter,
+  req: Request,
+  res: Response,
+  raw: unknown,
+  authorization: string | undefined,
+): Promise<void> {
   let search;
   let format;
   // An export streams for as long as its log takes: it holds one of its tenant's export slots until its stream ends.
@@ -57,14 +64,23 @@ async function exportEvents(deps: ApiDeps, limiter: RateLimiter, req: Request, r
     if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: readableIssues(parsed.error.issues) });
     const { format: f, key: _key, ...input } = parsed.data;
     const principal = await authenticate(deps.store, deps.config.ADMIN_TOKEN, authorization);
-    if (!principal || principal.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
+    if (!principal || principal.kind !== 'key')
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message: 'a valid API key is required (Authorization: Bearer atk_…)',
+      });
     await limiter.enforce('export', principal);
     release = limiter.holdExportSlot(principal);
     search = await prepareSearch(deps, principal, input);
     format = f;
   } catch (err) {
     release();
-    const error = err instanceof TRPCError ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err) : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'export failed', cause: err });
+    const error =
+      err instanceof TRPCError
+        ? err
+        : isDatabaseUnavailable(err)
+          ? databaseUnavailable(err)
+          : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'export failed', cause: err });
     if (error.code === 'INTERNAL_SERVER_ERROR') (req.log ?? deps.log).error({ error: String(err) }, 'export failed');
     markRefusal(res, error);
     res.status(getHTTPStatusCodeFromError(error)).json({ error: { code: error.code, message: error.message } });

@@ -9,14 +9,26 @@ let env: TestEnv;
 let t: Tenant;
 let http: { url: string; close(): Promise<void> };
 
-const ev = (i: number, extra: Record<string, unknown> = {}) => ({ category: 'lock' as const, action: i % 2 ? 'created' : 'deleted', actor: { type: 'user' as const, id: `usr_${i % 5}`, name: `User ${i % 5}` }, description: `export row ${i}`, ...extra });
+const ev = (i: number, extra: Record<string, unknown> = {}) => ({
+  category: 'lock' as const,
+  action: i % 2 ? 'created' : 'deleted',
+  actor: { type: 'user' as const, id: `usr_${i % 5}`, name: `User ${i % 5}` },
+  description: `export row ${i}`,
+  ...extra,
+});
 
 beforeAll(async () => {
   env = await openTestEnv();
   t = await env.tenant('enterprise');
   http = await env.http();
   await t.caller.events.recordBatch({ events: Array.from({ length: 230 }, (_, i) => ev(i)) });
-  await t.caller.events.record(ev(999, { actor: { type: 'user', id: 'evil', name: '=HYPERLINK("http://x")' }, description: '-2+3, "quoted"\nline', metadata: { a: 1 } }));
+  await t.caller.events.record(
+    ev(999, {
+      actor: { type: 'user', id: 'evil', name: '=HYPERLINK("http://x")' },
+      description: '-2+3, "quoted"\nline',
+      metadata: { a: 1 },
+    }),
+  );
 });
 afterAll(async () => {
   await http?.close();
@@ -45,7 +57,10 @@ describe('export', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="audit-log-.*\.ndjson"/);
-    const lines = (await res.text()).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(await allIds(q));
     expect(lines.length).toBe(23);
   });
@@ -61,7 +76,14 @@ describe('export', () => {
   });
 
   it('takes the same filters, and a form post with the key for the page', async () => {
-    const body = new URLSearchParams({ key: t.key, format: 'csv', q: 'row', categories: 'lock,auth', scope: '', workspaceId: '' });
+    const body = new URLSearchParams({
+      key: t.key,
+      format: 'csv',
+      q: 'row',
+      categories: 'lock,auth',
+      scope: '',
+      workspaceId: '',
+    });
     const res = await fetch(`${http.url}/export`, { method: 'POST', body });
     expect(res.status).toBe(200);
     const rows = (await res.text()).trimEnd().split('\r\n');
@@ -72,13 +94,17 @@ describe('export', () => {
     expect((await get('/export?format=csv')).status).toBe(401);
     const bad = await get('/export?format=csv&q=actor:', t.key);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^q: at character 1: "actor:" needs a value/);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
+      /^q: at character 1: "actor:" needs a value/,
+    );
     expect((await get('/export?format=xml', t.key)).status).toBe(400);
     expect((await get('/export?scope=organization', t.key)).status).toBe(403);
     const small = await env.tenant('team');
     const refused = await get('/export', small.key);
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/requires the Enterprise plan/);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /requires the Enterprise plan/,
+    );
     const form = await fetch(`${http.url}/export`, { method: 'POST', body: new URLSearchParams({ key: 'atk_wrong' }) });
     expect(form.status).toBe(401);
   });
@@ -98,7 +124,21 @@ describe('export of a large result', () => {
         const at = new Date(start + n * 1000);
         const id = newId('event', at.getTime());
         // Past the seqs the API already handed out (workspace and key creation events).
-        return { _id: id, workspaceId: big.workspaceId, organizationId: big.organizationId, seq: 1_000_000 + n, ...e, target: null, metadata, occurredAt: at, recordedAt: at, context: {}, idempotencyKey: null, idem: `auto:${id}`, tokens: searchTokens(e) };
+        return {
+          _id: id,
+          workspaceId: big.workspaceId,
+          organizationId: big.organizationId,
+          seq: 1_000_000 + n,
+          ...e,
+          target: null,
+          metadata,
+          occurredAt: at,
+          recordedAt: at,
+          context: {},
+          idempotencyKey: null,
+          idem: `auto:${id}`,
+          tokens: searchTokens(e),
+        };
       });
       await env.deps.store.events.col.insertMany(docs);
     }
@@ -127,7 +167,9 @@ describe('export of a large result', () => {
       }
     }
     const mb = (n: number) => Math.round(n / 1024 / 1024);
-    console.log(`[export] ${lines} rows, ${mb(bytes)} MiB in ${Date.now() - seeded} ms (seeding took ${seeded - seedStart} ms); live heap +${mb(peakHeap - baseline)} MiB, rss +${mb(peakRss - baselineRss)} MiB`);
+    console.log(
+      `[export] ${lines} rows, ${mb(bytes)} MiB in ${Date.now() - seeded} ms (seeding took ${seeded - seedStart} ms); live heap +${mb(peakHeap - baseline)} MiB, rss +${mb(peakRss - baselineRss)} MiB`,
+    );
     expect(lines).toBe(ROWS);
     // Holding the result would take at least the bytes streamed; a batch of 1000 is about 1.5 MiB.
     expect(peakHeap - baseline).toBeLessThan(Math.min(bytes / 4, 16 * 1024 * 1024));

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type ManagedProcess } from '@audit/local-servers';
 import { connectMongo, type Mongo } from '@audit/store';
 import { provided } from '@audit/testing';
-import { apiDrillEvent, createTenantOverHttp, mutate, startApiProcess, until, type ApiOptions } from '@audit/testing/drills';
+import {
+  apiDrillEvent,
+  createTenantOverHttp,
+  mutate,
+  startApiProcess,
+  until,
+  type ApiOptions,
+} from '@audit/testing/drills';
 
 const BATCHES = 10;
 const BATCH_SIZE = 500;
@@ -20,7 +27,13 @@ let mongo: Mongo;
 
 beforeAll(async () => {
   logDir = await mkdtemp(join(tmpdir(), 'audit-drill-api-'));
-  options = { port: await freePort(), mongodbUri: provided('mongodbUri'), db: `drill_${randomBytes(4).toString('hex')}`, temporalAddress: provided('temporalAddress'), logDir };
+  options = {
+    port: await freePort(),
+    mongodbUri: provided('mongodbUri'),
+    db: `drill_${randomBytes(4).toString('hex')}`,
+    temporalAddress: provided('temporalAddress'),
+    logDir,
+  };
   api = await startApiProcess(options);
   mongo = await connectMongo(options.mongodbUri, options.db);
 });
@@ -36,7 +49,9 @@ describe('fault drill: the API process is killed mid-batch', () => {
   it('ends with every event stored exactly once when the client retries with the same keys', async () => {
     const url = `http://127.0.0.1:${options.port}`;
     const tenant = await createTenantOverHttp(url);
-    const batches = Array.from({ length: BATCHES }, (_, b) => Array.from({ length: BATCH_SIZE }, (_, i) => apiDrillEvent(`b${b}-e${i}`)));
+    const batches = Array.from({ length: BATCHES }, (_, b) =>
+      Array.from({ length: BATCH_SIZE }, (_, i) => apiDrillEvent(`b${b}-e${i}`)),
+    );
     const ackedIds = new Map<string, string>();
     const pending = batches.map((_, b) => b);
     let inFlight = 0;
@@ -81,11 +96,19 @@ describe('fault drill: the API process is killed mid-batch', () => {
     }
     await senders;
 
-    console.log(`[drill] API killed ${KILLS} times: ${cutShort} requests cut short, ${ackedIds.size} events acknowledged`);
+    console.log(
+      `[drill] API killed ${KILLS} times: ${cutShort} requests cut short, ${ackedIds.size} events acknowledged`,
+    );
     expect(unexpected).toEqual([]);
     expect(cutShort).toBeGreaterThan(0);
     expect(ackedIds.size).toBe(BATCHES * BATCH_SIZE);
-    const docs = await mongo.db.collection('events').find({ workspaceId: tenant.workspaceId, idempotencyKey: { $ne: null }, 'actor.id': 'drill' }, { projection: { idempotencyKey: 1, seq: 1 } }).toArray();
+    const docs = await mongo.db
+      .collection('events')
+      .find(
+        { workspaceId: tenant.workspaceId, idempotencyKey: { $ne: null }, 'actor.id': 'drill' },
+        { projection: { idempotencyKey: 1, seq: 1 } },
+      )
+      .toArray();
     expect(docs).toHaveLength(BATCHES * BATCH_SIZE);
     for (const d of docs) expect(ackedIds.get(d['idempotencyKey'])).toBe(d._id);
     expect(new Set(docs.map((d) => d['seq'])).size).toBe(docs.length);

@@ -13,7 +13,11 @@ afterAll(async () => {
   await env?.close();
 });
 
-const ev = (i: number) => ({ category: 'lock' as const, action: 'created', actor: { type: 'user' as const, id: `u${i}` } });
+const ev = (i: number) => ({
+  category: 'lock' as const,
+  action: 'created',
+  actor: { type: 'user' as const, id: `u${i}` },
+});
 
 describe('sequence numbers under concurrent writers', () => {
   // FerretDB applies $inc without isolation. One process queues its own reservations; two
@@ -21,11 +25,21 @@ describe('sequence numbers under concurrent writers', () => {
   // index with the store's retry must still give each event its own.
   it('gives every event of a workspace its own seq, in batch order, with two processes writing at once', async () => {
     const t = await env.tenant('enterprise');
-    const principal = { kind: 'key' as const, keyId: t.keyId, organizationId: t.organizationId, workspaceId: t.workspaceId, scopes: ['events:write' as const] };
-    const other = createCallerFactory(appRouter)(createContext({ ...env.deps, store: createStore(env.deps.store.db) }, principal));
+    const principal = {
+      kind: 'key' as const,
+      keyId: t.keyId,
+      organizationId: t.organizationId,
+      workspaceId: t.workspaceId,
+      scopes: ['events:write' as const],
+    };
+    const other = createCallerFactory(appRouter)(
+      createContext({ ...env.deps, store: createStore(env.deps.store.db) }, principal),
+    );
     const callers = [t.caller, other];
     const singles = Array.from({ length: 24 }, (_, i) => callers[i % 2]!.events.record(ev(i)));
-    const batches = Array.from({ length: 6 }, (_, b) => callers[b % 2]!.events.recordBatch({ events: Array.from({ length: 40 }, (_, i) => ev(b * 100 + i)) }));
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      callers[b % 2]!.events.recordBatch({ events: Array.from({ length: 40 }, (_, i) => ev(b * 100 + i)) }),
+    );
     const [one, many] = await Promise.all([Promise.all(singles), Promise.all(batches)]);
     const seqs = [...one.map((e) => e.seq), ...many.flatMap((b) => b.events.map((e) => e.seq))];
     expect(new Set(seqs).size).toBe(seqs.length);

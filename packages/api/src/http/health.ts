@@ -5,7 +5,10 @@ import type { ApiDeps } from '../deps.ts';
 const CHECK_TIMEOUT_MS = 2_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {

@@ -12,16 +12,24 @@ export interface CheckpointPage {
 }
 
 /** The cursor is the number of the last checkpoint shown: the next page starts below it. */
-export async function listCheckpoints(deps: ApiDeps, workspaceId: string, input: { cursor?: string | undefined; limit?: number | undefined }): Promise<CheckpointPage> {
+export async function listCheckpoints(
+  deps: ApiDeps,
+  workspaceId: string,
+  input: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<CheckpointPage> {
   const limit = input.limit ?? 50;
   let before: number | undefined;
   if (input.cursor !== undefined) {
-    if (!/^[1-9]\d{0,11}$/.test(input.cursor)) throw invalidField(['cursor'], 'must be a cursor returned by checkpoints.list');
+    if (!/^[1-9]\d{0,11}$/.test(input.cursor))
+      throw invalidField(['cursor'], 'must be a cursor returned by checkpoints.list');
     before = Number(input.cursor);
   }
   const docs = await deps.store.checkpoints.list(workspaceId, { before, limit });
   const last = docs[docs.length - 1];
-  return { items: docs.map(stripCheckpointDoc), nextCursor: docs.length === limit && last && last.number > 1 ? String(last.number) : null };
+  return {
+    items: docs.map(stripCheckpointDoc),
+    nextCursor: docs.length === limit && last && last.number > 1 ? String(last.number) : null,
+  };
 }
 
 export async function getCheckpoint(deps: ApiDeps, workspaceId: string, number: number): Promise<Checkpoint> {
@@ -45,5 +53,12 @@ export async function proveEvent(deps: ApiDeps, workspaceId: string, id: string)
   const leafIndex = indexInRanges(doc.seqs, event.seq);
   // A seq inside the span but not covered was never used by a sealed event: this event was not sealed.
   if (!leaves || leafIndex === null) return { ...base, sealed: false };
-  return { ...base, sealed: true, checkpoint: stripCheckpointDoc(doc), leafIndex, treeSize: leaves.length, path: inclusionPath(leaves, leafIndex) };
+  return {
+    ...base,
+    sealed: true,
+    checkpoint: stripCheckpointDoc(doc),
+    leafIndex,
+    treeSize: leaves.length,
+    path: inclusionPath(leaves, leafIndex),
+  };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const Ranges = z.array(z.object({ first: z.number().int(), last: z.number().int() })).meta({ description: 'Inclusive ranges of seq, ascending.' });
+const Ranges = z
+  .array(z.object({ first: z.number().int(), last: z.number().int() }))
+  .meta({ description: 'Inclusive ranges of seq, ascending.' });
 
 export const CheckpointOutput = z
   .object({
@@ -11,8 +13,13 @@ export const CheckpointOutput = z
     seqs: Ranges,
     from: z.number().int(),
     through: z.number().int(),
-    root: z.string().meta({ description: 'RFC 6962 Merkle tree hash (hex) of the covered events’ hashes in seq order.' }),
-    previous: z.string().nullable().meta({ description: 'SHA-256 (hex) of the previous checkpoint’s canonical JSON; null for #1.' }),
+    root: z
+      .string()
+      .meta({ description: 'RFC 6962 Merkle tree hash (hex) of the covered events’ hashes in seq order.' }),
+    previous: z
+      .string()
+      .nullable()
+      .meta({ description: 'SHA-256 (hex) of the previous checkpoint’s canonical JSON; null for #1.' }),
     sealedAt: z.string(),
     keyId: z.string(),
     signature: z.string().meta({ description: 'Ed25519 (base64) over the canonical JSON of every other field.' }),

@@ -48,9 +48,14 @@ export function integrityRoutes(deps: ApiDeps, limiter: RateLimiter): Router {
 async function exportCheckpoints(deps: ApiDeps, limiter: RateLimiter, req: Request, res: Response): Promise<void> {
   let workspaceId: string;
   try {
-    const asked = typeof req.query.workspaceId === 'string' && req.query.workspaceId !== '' ? req.query.workspaceId : undefined;
+    const asked =
+      typeof req.query.workspaceId === 'string' && req.query.workspaceId !== '' ? req.query.workspaceId : undefined;
     const principal = await authenticate(deps.store, deps.config.ADMIN_TOKEN, req.headers.authorization);
-    if (!principal || principal.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
+    if (!principal || principal.kind !== 'key')
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message: 'a valid API key is required (Authorization: Bearer atk_…)',
+      });
     if (!principal.scopes.includes('events:read')) throw forbidden('this API key lacks the "events:read" scope');
     await limiter.enforce('export', principal);
     const ws = await findWorkspaceForKey(deps.store, principal, asked);
@@ -62,12 +67,20 @@ async function exportCheckpoints(deps: ApiDeps, limiter: RateLimiter, req: Reque
   }
   const cursor = deps.store.checkpoints.allForWorkspace(workspaceId);
   try {
-    res.status(200).set({ 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'content-disposition': `attachment; filename="checkpoints-${workspaceId}.ndjson"` });
+    res
+      .status(200)
+      .set({
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-disposition': `attachment; filename="checkpoints-${workspaceId}.ndjson"`,
+      });
     for await (const doc of cursor) {
       const leaves = (await deps.store.checkpoints.leafHashes(workspaceId, doc.number)) ?? [];
-      if (!res.write(`${JSON.stringify({ type: 'checkpoint', ...stripCheckpointDoc(doc), leaves })}\n`)) await new Promise((ok) => res.once('drain', ok));
+      if (!res.write(`${JSON.stringify({ type: 'checkpoint', ...stripCheckpointDoc(doc), leaves })}\n`))
+        await new Promise((ok) => res.once('drain', ok));
     }
-    for (const rec of await deps.store.purgeRecords.listForWorkspace(workspaceId)) res.write(`${JSON.stringify({ type: 'purge', ...stripPurgeRecordDoc(rec) })}\n`);
+    for (const rec of await deps.store.purgeRecords.listForWorkspace(workspaceId))
+      res.write(`${JSON.stringify({ type: 'purge', ...stripPurgeRecordDoc(rec) })}\n`);
     res.end();
   } catch (err) {
     (req.log ?? deps.log).error({ error: String(err) }, 'checkpoint export failed');
@@ -78,8 +91,14 @@ async function exportCheckpoints(deps: ApiDeps, limiter: RateLimiter, req: Reque
 }
 
 function fail(deps: ApiDeps, req: Request, res: Response, err: unknown): void {
-  const error = err instanceof TRPCError ? err : isDatabaseUnavailable(err) ? databaseUnavailable(err) : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'request failed', cause: err });
-  if (error.code === 'INTERNAL_SERVER_ERROR') (req.log ?? deps.log).error({ error: String(err) }, 'integrity route failed');
+  const error =
+    err instanceof TRPCError
+      ? err
+      : isDatabaseUnavailable(err)
+        ? databaseUnavailable(err)
+        : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'request failed', cause: err });
+  if (error.code === 'INTERNAL_SERVER_ERROR')
+    (req.log ?? deps.log).error({ error: String(err) }, 'integrity route failed');
   markRefusal(res, error);
   res.status(getHTTPStatusCodeFromError(error)).json({ error: { code: error.code, message: error.message } });
 }

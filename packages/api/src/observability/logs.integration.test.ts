@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, eventually, lockCreated, openTestEnv, startReceiver, TEST_ADMIN_TOKEN, type LogCapture, type Receiver, type TestEnv } from '@audit/testing';
+import {
+  captureLogs,
+  eventually,
+  lockCreated,
+  openTestEnv,
+  startReceiver,
+  TEST_ADMIN_TOKEN,
+  type LogCapture,
+  type Receiver,
+  type TestEnv,
+} from '@audit/testing';
 
 /**
  * A full run with the API's and the worker's lines captured in memory, through every path that
@@ -36,8 +46,16 @@ async function call(path: string, input: unknown, token: string, requestId?: str
 describe('logs', () => {
   it('carry request ids and never a credential, over record, webhooks, rotation, test and a real delivery', async () => {
     const org = await call('admin.organizations.create', { name: 'logs org' }, TEST_ADMIN_TOKEN);
-    const ws = await call('admin.workspaces.create', { organizationId: org.data.id, name: 'logs ws', plan: 'enterprise' }, TEST_ADMIN_TOKEN);
-    const created = await call('admin.apiKeys.create', { workspaceId: ws.data.id, scopes: ['events:write', 'events:read', 'webhooks:manage'] }, TEST_ADMIN_TOKEN);
+    const ws = await call(
+      'admin.workspaces.create',
+      { organizationId: org.data.id, name: 'logs ws', plan: 'enterprise' },
+      TEST_ADMIN_TOKEN,
+    );
+    const created = await call(
+      'admin.apiKeys.create',
+      { workspaceId: ws.data.id, scopes: ['events:write', 'events:read', 'webhooks:manage'] },
+      TEST_ADMIN_TOKEN,
+    );
     const key = created.data.key as string;
     expect(key).toMatch(/^atk_/);
 
@@ -51,7 +69,12 @@ describe('logs', () => {
     const own = await call('events.record', lockCreated(2, { context: { requestId: 'caller-own' } }), key, 'gw-2');
     expect(own.data.context.requestId).toBe('caller-own');
 
-    const hook = await call('webhooks.create', { url: rx.url, headers: { 'X-Siem-Token': HEADER_VALUE }, categories: ['lock'] }, key, 'gw-3:create');
+    const hook = await call(
+      'webhooks.create',
+      { url: rx.url, headers: { 'X-Siem-Token': HEADER_VALUE }, categories: ['lock'] },
+      key,
+      'gw-3:create',
+    );
     expect(hook.status).toBe(200);
     const firstSecret = hook.data.secret as string;
     const rotated = await call('webhooks.rotateSecret', { id: hook.data.webhook.id }, key);
@@ -64,7 +87,11 @@ describe('logs', () => {
     const [delivered] = await rx.waitFor(1, (r) => r.body.includes(ev.data.id), 30_000);
     expect(delivered!.headers['x-siem-token']).toBe(HEADER_VALUE);
     // The worker's line about that attempt is written once the attempt is stored.
-    await eventually(async () => capture.lines().find((l) => l.msg === 'delivery attempt' && l.webhookId === hook.data.webhook.id), 30_000, 'the worker logged the attempt');
+    await eventually(
+      async () => capture.lines().find((l) => l.msg === 'delivery attempt' && l.webhookId === hook.data.webhook.id),
+      30_000,
+      'the worker logged the attempt',
+    );
 
     // Credentials in places a careless log would copy: a bad key, a key in an export URL's query.
     expect((await call('events.record', lockCreated(4), `atk_${'x'.repeat(40)}`)).status).toBe(401);
@@ -81,18 +108,27 @@ describe('logs', () => {
       headerValue: HEADER_VALUE,
       badKey: 'x'.repeat(40),
     };
-    for (const [what, value] of Object.entries(forbidden)) expect(text.includes(value), `${what} reached the log`).toBe(false);
+    for (const [what, value] of Object.entries(forbidden))
+      expect(text.includes(value), `${what} reached the log`).toBe(false);
 
     // The redaction did the work: the headers were logged, their values replaced.
     const lines = capture.lines();
     const recordLine = lines.find((l) => l.requestId === 'gw-1:record.A_b' && l.msg === 'request completed') as any;
-    expect(recordLine).toMatchObject({ level: 'info', req: { method: 'POST', url: '/trpc/events.record', headers: { authorization: '[redacted]' } }, res: { statusCode: 200 } });
+    expect(recordLine).toMatchObject({
+      level: 'info',
+      req: { method: 'POST', url: '/trpc/events.record', headers: { authorization: '[redacted]' } },
+      res: { statusCode: 200 },
+    });
     expect(lines.find((l) => l.requestId === 'gw-3:create')).toMatchObject({ req: { url: '/trpc/webhooks.create' } });
     expect(lines.find((l) => l.requestId === replaced.requestId)).toBeDefined();
     // Every request line carries its id.
     const requestLines = lines.filter((l) => l.msg === 'request completed');
     expect(requestLines.length).toBeGreaterThanOrEqual(10);
-    expect(requestLines.every((l) => typeof l.requestId === 'string' && l.requestId === (l.req as { id?: string }).id)).toBe(true);
-    expect(requestLines.find((l) => (l.req as { url: string }).url.startsWith('/export'))).toMatchObject({ req: { url: '/export' } });
+    expect(
+      requestLines.every((l) => typeof l.requestId === 'string' && l.requestId === (l.req as { id?: string }).id),
+    ).toBe(true);
+    expect(requestLines.find((l) => (l.req as { url: string }).url.startsWith('/export'))).toMatchObject({
+      req: { url: '/export' },
+    });
   });
 });

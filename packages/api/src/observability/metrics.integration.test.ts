@@ -31,7 +31,9 @@ function parse(text: string): Sample[] {
     .map((l) => {
       const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(l);
       if (!m) throw new Error(`not a sample line: ${l}`);
-      const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1]!, x[2]!]));
+      const labels = Object.fromEntries(
+        [...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1]!, x[2]!]),
+      );
       return { name: m[1]!, labels, value: Number(m[3]) };
     });
 }
@@ -41,11 +43,25 @@ const valueOf = (samples: Sample[], name: string, labels: Record<string, string>
 
 describe('GET /metrics on the API', () => {
   it('counts requests by procedure and status, times them, counts events by category and batch sizes', async () => {
-    for (let i = 0; i < 2; i++) expect((await trpcHttp(api.url, 'events.record', lockCreated(i), { token: t.key })).status).toBe(200);
-    expect((await trpcHttp(api.url, 'events.recordBatch', { events: [lockCreated(10), lockCreated(11), lockCreated(12)] }, { token: t.key })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await trpcHttp(api.url, 'events.record', lockCreated(i), { token: t.key })).status).toBe(200);
+    expect(
+      (
+        await trpcHttp(
+          api.url,
+          'events.recordBatch',
+          { events: [lockCreated(10), lockCreated(11), lockCreated(12)] },
+          { token: t.key },
+        )
+      ).status,
+    ).toBe(200);
     expect((await trpcHttp(api.url, 'events.list', { limit: 5 }, { token: t.key, method: 'GET' })).status).toBe(200);
     // The REST route counts under the procedure it runs, not under its path.
-    const rest = await fetch(`${api.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' }, body: JSON.stringify(lockCreated(20)) });
+    const rest = await fetch(`${api.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(lockCreated(20)),
+    });
     expect(rest.status).toBeLessThan(300);
     expect((await trpcHttp(api.url, 'events.record', lockCreated(3), { token: 'atk_not_a_key' })).status).toBe(401);
     // Made-up names (ids, probes) must not become label values.
@@ -59,14 +75,18 @@ describe('GET /metrics on the API', () => {
     const text = await res.text();
     const samples = parse(text);
 
-    expect(valueOf(samples, 'audit_http_requests_total', { procedure: 'events.record', status: String(rest.status) })).toBe(rest.status === 200 ? 3 : 1);
+    expect(
+      valueOf(samples, 'audit_http_requests_total', { procedure: 'events.record', status: String(rest.status) }),
+    ).toBe(rest.status === 200 ? 3 : 1);
     expect(valueOf(samples, 'audit_http_requests_total', { procedure: 'events.record', status: '401' })).toBe(1);
     expect(valueOf(samples, 'audit_http_requests_total', { procedure: 'events.recordBatch', status: '200' })).toBe(1);
     expect(valueOf(samples, 'audit_http_requests_total', { procedure: 'events.list', status: '200' })).toBe(1);
     expect(valueOf(samples, 'audit_http_requests_total', { procedure: 'other', status: '404' })).toBe(2);
     expect(valueOf(samples, 'audit_http_requests_total', { procedure: 'healthz', status: '200' })).toBe(1);
     expect(valueOf(samples, 'audit_http_request_duration_seconds_count', { procedure: 'events.record' })).toBe(4);
-    expect(valueOf(samples, 'audit_http_request_duration_seconds_bucket', { procedure: 'events.record', le: '+Inf' })).toBe(4);
+    expect(
+      valueOf(samples, 'audit_http_request_duration_seconds_bucket', { procedure: 'events.record', le: '+Inf' }),
+    ).toBe(4);
     expect(valueOf(samples, 'audit_events_recorded_total', { category: 'lock' })).toBe(6);
     // The tenant's set-up recorded `workspace.created` itself.
     expect(valueOf(samples, 'audit_events_recorded_total', { category: 'workspace' })).toBeGreaterThanOrEqual(1);
@@ -74,7 +94,13 @@ describe('GET /metrics on the API', () => {
     expect(valueOf(samples, 'audit_record_batch_size_sum')).toBe(6);
     expect(valueOf(samples, 'audit_record_batch_size_bucket', { le: '1' })).toBe(3);
     // The process and event-loop defaults.
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) expect(valueOf(samples, name), name).toBeDefined();
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ])
+      expect(valueOf(samples, name), name).toBeDefined();
 
     // Bounded labels: every procedure value is a router name or a fixed one, and no id is anywhere.
     const procedures = new Set(samples.filter((s) => s.name.startsWith('audit_http_')).map((s) => s.labels.procedure));

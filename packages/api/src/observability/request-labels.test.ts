@@ -10,12 +10,27 @@ describe('HTTP metric labels come from a closed set', () => {
     expect(procedureLabel('/trpc/events.record', known)).toBe('events.record');
     expect(procedureLabel('/trpc/admin.apiKeys.create', known)).toBe('admin.apiKeys.create');
     expect(procedureLabel('/trpc/events.list,webhooks.list', known)).toBe('batch');
-    for (const made of ['/trpc/events.nope', '/trpc/events.record,evil', '/trpc/', '/trpc/aud_01HX', '/trpc/constructor', '/trpc/__proto__', '/wp-admin', '/webhooks/whk_123', '/index.html'])
+    for (const made of [
+      '/trpc/events.nope',
+      '/trpc/events.record,evil',
+      '/trpc/',
+      '/trpc/aud_01HX',
+      '/trpc/constructor',
+      '/trpc/__proto__',
+      '/wp-admin',
+      '/webhooks/whk_123',
+      '/index.html',
+    ])
       expect(procedureLabel(made, known)).toBe('other');
   });
 
   it('names the fixed routes outside tRPC', () => {
-    expect(['/healthz', '/readyz', '/metrics', '/export'].map((p) => procedureLabel(p, known))).toEqual(['healthz', 'readyz', 'metrics', 'export']);
+    expect(['/healthz', '/readyz', '/metrics', '/export'].map((p) => procedureLabel(p, known))).toEqual([
+      'healthz',
+      'readyz',
+      'metrics',
+      'export',
+    ]);
     expect(procedureLabel('/toString', known)).toBe('other');
   });
 
@@ -40,6 +55,7 @@ describe('request ids', () => {
     expect(requestIdFrom('gw-01HX:abc.def_1')).toBe('gw-01HX:abc.def_1');
     expect(requestIdFrom('x'.repeat(128))).toBe('x'.repeat(128));
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-    for (const bad of [undefined, '', 'x'.repeat(129), 'has space', 'line\nbreak', '{"json":1}', 'ünïcode', ['a', 'b']]) expect(requestIdFrom(bad)).toMatch(uuid);
+    for (const bad of [undefined, '', 'x'.repeat(129), 'has space', 'line\nbreak', '{"json":1}', 'ünïcode', ['a', 'b']])
+      expect(requestIdFrom(bad)).toMatch(uuid);
   });
 });

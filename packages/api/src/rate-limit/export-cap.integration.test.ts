@@ -9,7 +9,11 @@ let env: TestEnv;
 let http: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
-  env = await openTestEnv({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_EXPORT_PER_KEY: '100/1h', RATE_LIMIT_EXPORT_PER_WORKSPACE: '100/1h' });
+  env = await openTestEnv({
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_EXPORT_PER_KEY: '100/1h',
+    RATE_LIMIT_EXPORT_PER_WORKSPACE: '100/1h',
+  });
   http = await env.http();
 });
 
@@ -23,7 +27,8 @@ type Stream = (ids: string[], ...rest: never[]) => AsyncIterable<unknown> & { cl
 describe('the export cap', () => {
   it('holds a tenant to two exports streaming, refusing the next at once, while another tenant exports', async () => {
     const [c, d] = [await env.tenant('enterprise'), await env.tenant('enterprise')];
-    for (const t of [c, d]) await t.caller.events.recordBatch({ events: Array.from({ length: 5 }, (_, i) => lockCreated(i)) });
+    for (const t of [c, d])
+      await t.caller.events.recordBatch({ events: Array.from({ length: 5 }, (_, i) => lockCreated(i)) });
     // C's exports stop before their first row until the gate opens: two of them then hold C's two slots.
     const events = env.deps.store.events as unknown as { streamForWorkspaces: Stream };
     const original = events.streamForWorkspaces;
@@ -42,7 +47,11 @@ describe('the export cap', () => {
         { close: () => cursor.close() },
       );
     };
-    const exportOf = (key: string) => fetch(`${http.url}/export?format=ndjson`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(10_000) });
+    const exportOf = (key: string) =>
+      fetch(`${http.url}/export?format=ndjson`, {
+        headers: { authorization: `Bearer ${key}` },
+        signal: AbortSignal.timeout(10_000),
+      });
     try {
       const held = [exportOf(c.key), exportOf(c.key)];
       while (entered < 2) await new Promise((r) => setTimeout(r, 10));
@@ -50,7 +59,9 @@ describe('the export cap', () => {
       const refused = await exportOf(c.key);
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('1');
-      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('concurrency limit: at most 2 exports in flight per workspace; retry in 1 s');
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+        'concurrency limit: at most 2 exports in flight per workspace; retry in 1 s',
+      );
       // Another tenant's export is not counted against C's slots.
       const other = await exportOf(d.key);
       expect(other.status).toBe(200);

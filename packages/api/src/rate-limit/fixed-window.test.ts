@@ -35,7 +35,9 @@ describe('FixedWindowLimiter', () => {
   it('admits exactly the limit per window, across "processes" sharing a store, under concurrency', async () => {
     const { store } = memoryStore(3);
     const processes = [new FixedWindowLimiter(store), new FixedWindowLimiter(store), new FixedWindowLimiter(store)];
-    const decisions = await Promise.all(Array.from({ length: 60 }, (_, i) => processes[i % 3]!.take('k', limit, T0 + 100)));
+    const decisions = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => processes[i % 3]!.take('k', limit, T0 + 100)),
+    );
     expect(decisions.filter((d) => d.ok)).toHaveLength(10);
     expect(decisions.filter((d) => !d.ok).every((d) => !d.ok && d.retryAfterMs === 900)).toBe(true);
   });
@@ -71,13 +73,19 @@ describe('FixedWindowLimiter', () => {
     for (let i = 0; i < 11; i++) await first.take('k', limit, T0);
     const before = { ...calls };
     expect((await new FixedWindowLimiter(store).take('k', limit, T0)).ok).toBe(false);
-    expect({ claim: calls.claim - before.claim, exists: calls.exists - before.exists }).toEqual({ claim: 1, exists: 1 });
+    expect({ claim: calls.claim - before.claim, exists: calls.exists - before.exists }).toEqual({
+      claim: 1,
+      exists: 1,
+    });
   });
 
   it('forgets what it believed of a window when the store fails, so an outage does not fill it', async () => {
     const { store } = memoryStore();
     let failing = true;
-    const flaky: SlotStore = { ...store, claim: (id, at) => (failing ? Promise.reject(new Error('down')) : store.claim(id, at)) };
+    const flaky: SlotStore = {
+      ...store,
+      claim: (id, at) => (failing ? Promise.reject(new Error('down')) : store.claim(id, at)),
+    };
     const limiter = new FixedWindowLimiter(flaky);
     for (let i = 0; i < 20; i++) await expect(limiter.take('k', limit, T0)).rejects.toThrow('down');
     failing = false;

@@ -14,8 +14,15 @@ let logs: LogCapture;
 
 beforeAll(async () => {
   logs = captureLogs('api');
-  const limits = { RATE_LIMIT_SEARCH_PER_KEY: '2/1h', RATE_LIMIT_SEARCH_PER_WORKSPACE: '50/1h', RATE_LIMIT_RECORD_PER_KEY: '1/1h' };
-  env = await openTestEnv({ RATE_LIMIT_ENABLED: 'true', ...limits }, { log: logs.log, metrics: createApiMetrics(createMetricsRegistry()) });
+  const limits = {
+    RATE_LIMIT_SEARCH_PER_KEY: '2/1h',
+    RATE_LIMIT_SEARCH_PER_WORKSPACE: '50/1h',
+    RATE_LIMIT_RECORD_PER_KEY: '1/1h',
+  };
+  env = await openTestEnv(
+    { RATE_LIMIT_ENABLED: 'true', ...limits },
+    { log: logs.log, metrics: createApiMetrics(createMetricsRegistry()) },
+  );
   http = await env.http();
 });
 afterAll(async () => {
@@ -32,12 +39,25 @@ interface Answer {
 }
 
 async function send(path: string, key: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(`${http.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string> | undefined) } });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type'), requestId: res.headers.get('x-request-id'), body: await res.json() };
+  const res = await fetch(`${http.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string> | undefined) },
+  });
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    contentType: res.headers.get('content-type'),
+    requestId: res.headers.get('x-request-id'),
+    body: await res.json(),
+  };
 }
 
 const LIST = `/trpc/events.list?input=${encodeURIComponent('{}')}`;
-const RECORD = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ category: 'lock', action: 'created', actor: { type: 'user', id: 'u' } }) };
+const RECORD = {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ category: 'lock', action: 'created', actor: { type: 'user', id: 'u' } }),
+};
 
 function limitedCount(text: string): number {
   const line = text.split('\n').find((l) => l.startsWith('audit_rate_limited_total{class="search",limit="key"}'));
@@ -46,7 +66,12 @@ function limitedCount(text: string): number {
 
 /** The names of an envelope's fields, `stack` aside (tRPC adds it outside production only). */
 function shapeOf(error: any): string[] {
-  return [...Object.keys(error), ...Object.keys(error.data).filter((k) => k !== 'stack').map((k) => `data.${k}`)].sort();
+  return [
+    ...Object.keys(error),
+    ...Object.keys(error.data)
+      .filter((k) => k !== 'stack')
+      .map((k) => `data.${k}`),
+  ].sort();
 }
 
 describe('refusals', () => {
@@ -60,8 +85,13 @@ describe('refusals', () => {
       expect(a.status).toBe(429);
       expect(a.retryAfter).toMatch(/^[1-9]\d*$/);
       expect(a.contentType).toBe('application/json');
-      expect(a.body.error).toMatchObject({ code: -32029, data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path: 'events.list' } });
-      expect(a.body.error.message).toMatch(/^rate limit: 2 requests per 1 h for search \(events\.list\) per API key; retry in \d+ s$/);
+      expect(a.body.error).toMatchObject({
+        code: -32029,
+        data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path: 'events.list' },
+      });
+      expect(a.body.error.message).toMatch(
+        /^rate limit: 2 requests per 1 h for search \(events\.list\) per API key; retry in \d+ s$/,
+      );
     }
     // The envelope tRPC itself answers with, field for field (here a 401 of the same procedure).
     const fromTrpc = await send(LIST, 'atk_unknown');
@@ -71,7 +101,13 @@ describe('refusals', () => {
     expect(limitedCount(await (await fetch(`${http.url}/metrics`)).text()) - metricsBefore).toBe(2);
 
     // Sampled: the refusal that found the window full at info, the repeat at debug, both with their request ids.
-    const lines = logs.lines().filter((l) => (l['res'] as { statusCode?: number } | undefined)?.statusCode === 429 && (l['req'] as { url?: string } | undefined)?.url?.startsWith('/trpc/events.list'));
+    const lines = logs
+      .lines()
+      .filter(
+        (l) =>
+          (l['res'] as { statusCode?: number } | undefined)?.statusCode === 429 &&
+          (l['req'] as { url?: string } | undefined)?.url?.startsWith('/trpc/events.list'),
+      );
     expect(lines.map((l) => l['level'])).toEqual(['info', 'debug']);
     expect(lines[1]!['requestId']).toBe('repeat-1');
   });
@@ -82,7 +118,10 @@ describe('refusals', () => {
     const refused = await send('/api/v1/events', t.key);
     expect(refused.status).toBe(429);
     expect(refused.retryAfter).toMatch(/^[1-9]\d*$/);
-    expect(refused.body).toMatchObject({ code: 'TOO_MANY_REQUESTS', data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path: 'events.list' } });
+    expect(refused.body).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path: 'events.list' },
+    });
     expect(refused.body.message).toMatch(/^rate limit: 2 requests per 1 h for search/);
     expect((await send('/api/v1/events', t.key, RECORD)).status).toBe(200);
     expect((await send('/api/v1/events', t.key, { ...RECORD, body: '{not json' })).status).toBe(429);
@@ -98,10 +137,14 @@ describe('refusals', () => {
     }
     // A batch of three searches on a fresh key: the third is over its 2, and the batch is refused in tRPC's batch envelope.
     const other = (await env.admin.admin.apiKeys.create({ workspaceId: t.workspaceId, scopes: ['events:read'] })).key;
-    const batch = await send(`/trpc/events.list,events.list,events.list?batch=1&input=${encodeURIComponent('{"0":{},"1":{},"2":{}}')}`, other);
+    const batch = await send(
+      `/trpc/events.list,events.list,events.list?batch=1&input=${encodeURIComponent('{"0":{},"1":{},"2":{}}')}`,
+      other,
+    );
     expect(batch.status).toBe(429);
     expect(batch.body).toHaveLength(3);
-    for (const [i, b] of (batch.body as any[]).entries()) expect(b.error.data, `call ${i}`).toMatchObject({ code: 'TOO_MANY_REQUESTS', path: 'events.list' });
+    for (const [i, b] of (batch.body as any[]).entries())
+      expect(b.error.data, `call ${i}`).toMatchObject({ code: 'TOO_MANY_REQUESTS', path: 'events.list' });
     expect((await send(LIST, other)).status).toBe(429);
   });
 
@@ -115,11 +158,15 @@ describe('refusals', () => {
     const other = (await env.admin.admin.apiKeys.create({ workspaceId: t.workspaceId, scopes: ['events:read'] })).key;
     expect((await send(LIST, other)).status).toBe(200);
     for (let i = 0; i < 4; i++) expect((await send(LIST, 'atk_unknown')).status).toBe(401);
-    for (let i = 0; i < 4; i++) expect((await env.admin.admin.organizations.create({ name: `o${i}` })).id).toMatch(/^org_/);
+    for (let i = 0; i < 4; i++)
+      expect((await env.admin.admin.organizations.create({ name: `o${i}` })).id).toMatch(/^org_/);
   });
 
   it('with the log at info: a repeat gets its request id and no log line', async () => {
-    const infoEnv = await openTestEnv({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_SEARCH_PER_KEY: '1/1h' }, { log: createInfoCapture.log });
+    const infoEnv = await openTestEnv(
+      { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_SEARCH_PER_KEY: '1/1h' },
+      { log: createInfoCapture.log },
+    );
     const server = await infoEnv.http();
     try {
       const t = await infoEnv.tenant('enterprise');
@@ -133,7 +180,9 @@ describe('refusals', () => {
       }
       expect(statuses).toEqual([200, 429, 429, 429]);
       expect(last!.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      const refusals = createInfoCapture.lines().filter((l) => (l['res'] as { statusCode?: number } | undefined)?.statusCode === 429);
+      const refusals = createInfoCapture
+        .lines()
+        .filter((l) => (l['res'] as { statusCode?: number } | undefined)?.statusCode === 429);
       expect(refusals).toHaveLength(1);
       expect(refusals[0]!['level']).toBe('info');
     } finally {
@@ -146,6 +195,18 @@ describe('refusals', () => {
 /** Lines of a logger at info, as a deployment runs it. */
 const createInfoCapture = (() => {
   const chunks: string[] = [];
-  const log = createLogger({ level: 'info', service: 'api', destination: { write: (s: string) => void chunks.push(s) } });
-  return { log, lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const log = createLogger({
+    level: 'info',
+    service: 'api',
+    destination: { write: (s: string) => void chunks.push(s) },
+  });
+  return {
+    log,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 })();

@@ -30,26 +30,32 @@ export function httpRateLimits(deps: ApiDeps, limiter: RateLimiter, beforeRefusa
 
   r.use('/trpc', (req, res, next) => {
     const paths = trpcPaths(req);
-    void count(deps, limiter, req, paths).then((error) => {
-      if (!error) return next('router');
-      refuse(req, res, error, beforeRefusal);
-      res.statusCode = 429;
-      res.setHeader('content-type', 'application/json');
-      const bodies = paths.map((path) => ({ error: trpcErrorShape(error, path) }));
-      res.end(JSON.stringify(isBatch(req) ? bodies : bodies[0]));
-    }, () => next('router'));
+    void count(deps, limiter, req, paths).then(
+      (error) => {
+        if (!error) return next('router');
+        refuse(req, res, error, beforeRefusal);
+        res.statusCode = 429;
+        res.setHeader('content-type', 'application/json');
+        const bodies = paths.map((path) => ({ error: trpcErrorShape(error, path) }));
+        res.end(JSON.stringify(isBatch(req) ? bodies : bodies[0]));
+      },
+      () => next('router'),
+    );
   });
 
   // The REST adapter's own routes (rest-routes.ts registers the same list, in the same order): the first match decides.
   for (const op of restOperations(openApiDocument(deps.config.PUBLIC_BASE_URL))) {
     r[op.method](op.expressPath, (req, res, next) => {
-      void count(deps, limiter, req, [op.procedure]).then((error) => {
-        if (!error) return next('router');
-        refuse(req, res, error, beforeRefusal);
-        // For the HTTP metrics, as the REST route names it (rest-routes.ts).
-        res.locals['procedure'] = op.procedure;
-        sendRestError(res, error, op.procedure, deps.log);
-      }, () => next('router'));
+      void count(deps, limiter, req, [op.procedure]).then(
+        (error) => {
+          if (!error) return next('router');
+          refuse(req, res, error, beforeRefusal);
+          // For the HTTP metrics, as the REST route names it (rest-routes.ts).
+          res.locals['procedure'] = op.procedure;
+          sendRestError(res, error, op.procedure, deps.log);
+        },
+        () => next('router'),
+      );
     });
   }
   return r;

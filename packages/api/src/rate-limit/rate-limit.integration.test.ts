@@ -28,19 +28,25 @@ afterAll(async () => {
 const lock = { category: 'lock', action: 'created', actor: { type: 'user', id: 'u' } };
 
 async function keyOf(t: Tenant): Promise<string> {
-  return (await env.admin.admin.apiKeys.create({ workspaceId: t.workspaceId, scopes: ['events:read', 'events:write'] })).key;
+  return (await env.admin.admin.apiKeys.create({ workspaceId: t.workspaceId, scopes: ['events:read', 'events:write'] }))
+    .key;
 }
 
 describe('rate limits', () => {
   it('over /trpc: 429 TOO_MANY_REQUESTS with Retry-After and a message naming the limit', async () => {
     const t = await env.tenant('enterprise');
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await trpcHttp(http.url, 'events.list', {}, { token: t.key, method: 'GET' }));
+    for (let i = 0; i < 4; i++)
+      answers.push(await trpcHttp(http.url, 'events.list', {}, { token: t.key, method: 'GET' }));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
     const refused = answers[3]!;
     expect(refused.body.error.data.code).toBe('TOO_MANY_REQUESTS');
-    expect(refused.body.error.message).toMatch(/^rate limit: 3 requests per 1 h for search \(events\.list\) per API key; retry in \d+ s$/);
-    const res = await fetch(`${http.url}/trpc/events.list?input=${encodeURIComponent('{}')}`, { headers: { authorization: `Bearer ${t.key}` } });
+    expect(refused.body.error.message).toMatch(
+      /^rate limit: 3 requests per 1 h for search \(events\.list\) per API key; retry in \d+ s$/,
+    );
+    const res = await fetch(`${http.url}/trpc/events.list?input=${encodeURIComponent('{}')}`, {
+      headers: { authorization: `Bearer ${t.key}` },
+    });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
@@ -53,7 +59,10 @@ describe('rate limits', () => {
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const body = (await res.json()) as { message: string };
-    expect(body).toMatchObject({ code: 'TOO_MANY_REQUESTS', data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path: 'events.list' } });
+    expect(body).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path: 'events.list' },
+    });
     expect(body.message).toMatch(/^rate limit: 3 requests per 1 h for search/);
   });
 
@@ -61,7 +70,8 @@ describe('rate limits', () => {
     const t = await env.tenant('enterprise');
     const keys = [t.key, await keyOf(t), await keyOf(t)];
     const statuses = [];
-    for (const key of [...keys, ...keys]) statuses.push((await trpcHttp(http.url, 'events.list', {}, { token: key, method: 'GET' })).status);
+    for (const key of [...keys, ...keys])
+      statuses.push((await trpcHttp(http.url, 'events.list', {}, { token: key, method: 'GET' })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     const last = await trpcHttp(http.url, 'events.list', {}, { token: keys[2]!, method: 'GET' });
     expect(last.body.error.message).toMatch(/5 requests per 1 h for search \(events\.list\) per workspace/);
@@ -72,7 +82,11 @@ describe('rate limits', () => {
     const t = await env.tenant('enterprise');
     const stored = () => env.deps.store.events.col.countDocuments({ workspaceId: t.workspaceId });
     const before = await stored();
-    const answers = await Promise.all(Array.from({ length: 10 }, () => trpcHttp(http.url, 'events.recordBatch', { events: [lock, lock] }, { token: t.key })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        trpcHttp(http.url, 'events.recordBatch', { events: [lock, lock] }, { token: t.key }),
+      ),
+    );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(4);
     expect(answers.filter((a) => a.status === 429)).toHaveLength(6);
     expect((await stored()) - before).toBe(8);
@@ -87,14 +101,24 @@ describe('rate limits', () => {
     const second = await get();
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(((await second.json()) as { error: { message: string } }).error.message).toMatch(/^rate limit: 1 requests per 1 h for export/);
+    expect(((await second.json()) as { error: { message: string } }).error.message).toMatch(
+      /^rate limit: 1 requests per 1 h for export/,
+    );
   });
 
   it('fails open when the limiter cannot reach its store: the call goes on, logged', async () => {
     const t = await env.tenant('enterprise');
     const logs = captureLogs();
-    const broken = { claim: () => Promise.reject(new Error('boom')), exists: () => Promise.reject(new Error('boom')), sweep: async () => 0 };
-    const deps = { ...env.deps, log: logs.log, store: { ...env.deps.store, rateLimits: broken } } as unknown as typeof env.deps;
+    const broken = {
+      claim: () => Promise.reject(new Error('boom')),
+      exists: () => Promise.reject(new Error('boom')),
+      sweep: async () => 0,
+    };
+    const deps = {
+      ...env.deps,
+      log: logs.log,
+      store: { ...env.deps.store, rateLimits: broken },
+    } as unknown as typeof env.deps;
     const server = createServer(createApp(deps));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -103,7 +127,9 @@ describe('rate limits', () => {
         const a = await trpcHttp(url, 'events.list', {}, { token: t.key, method: 'GET' });
         expect(a.status, `call ${i}: ${JSON.stringify(a.body).slice(0, 300)}`).toBe(200);
       }
-      expect(logs.lines().filter((l) => l.msg === 'rate limiter unavailable; admitting requests unlimited')).toHaveLength(1);
+      expect(
+        logs.lines().filter((l) => l.msg === 'rate limiter unavailable; admitting requests unlimited'),
+      ).toHaveLength(1);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -111,6 +137,7 @@ describe('rate limits', () => {
   });
 
   it('does not limit the admin token', async () => {
-    for (let i = 0; i < 6; i++) expect((await env.admin.admin.organizations.create({ name: `o${i}` })).id).toMatch(/^org_/);
+    for (let i = 0; i < 6; i++)
+      expect((await env.admin.admin.organizations.create({ name: `o${i}` })).id).toMatch(/^org_/);
   });
 });

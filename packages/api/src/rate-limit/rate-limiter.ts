@@ -58,7 +58,9 @@ export class RateLimiter {
   private lastFailureLog = 0;
 
   constructor(private readonly deps: Pick<ApiDeps, 'config' | 'store' | 'log' | 'metrics' | 'clock'>) {
-    this.windows = new FixedWindowLimiter(deps.store.rateLimits, (err) => deps.log.warn({ error: String(err) }, 'rate limit sweep failed'));
+    this.windows = new FixedWindowLimiter(deps.store.rateLimits, (err) =>
+      deps.log.warn({ error: String(err) }, 'rate limit sweep failed'),
+    );
     const perTenant = deps.config.RATE_LIMIT_CONCURRENT_EXPORTS;
     this.exports = deps.config.RATE_LIMIT_ENABLED && perTenant > 0 ? new ConcurrencyCap(perTenant) : null;
   }
@@ -99,13 +101,19 @@ export class RateLimiter {
    */
   holdExportSlot(subject: RateLimitSubject): Release {
     if (!this.exports) return NO_SLOT_NEEDED;
-    const slot = this.exports.acquire(subject.workspaceId ? `ws:${subject.workspaceId}` : `org:${subject.organizationId}`);
+    const slot = this.exports.acquire(
+      subject.workspaceId ? `ws:${subject.workspaceId}` : `org:${subject.organizationId}`,
+    );
     if (slot) return slot;
     this.deps.metrics?.rateLimited('export', 'concurrent_exports');
     const n = this.deps.config.RATE_LIMIT_CONCURRENT_EXPORTS;
     const who = subject.workspaceId ? 'per workspace' : 'per organization';
     // Logged at info, not sampled: the export window admitted this call, so these are as few as its admissions.
-    throw refusal(`concurrency limit: at most ${n} ${n === 1 ? 'export' : 'exports'} in flight ${who}; retry in 1 s`, 1, false);
+    throw refusal(
+      `concurrency limit: at most ${n} ${n === 1 ? 'export' : 'exports'} in flight ${who}; retry in 1 s`,
+      1,
+      false,
+    );
   }
 
   private scopesOf(cls: RateLimitClass, subject: RateLimitSubject) {
@@ -113,7 +121,12 @@ export class RateLimiter {
     const tenant = subject.workspaceId ? `ws:${subject.workspaceId}` : `org:${subject.organizationId}`;
     return [
       { bucket: `${cls}:key:${subject.keyId}`, limit: limits.key, who: 'per API key', scope: 'key' as const },
-      { bucket: `${cls}:${tenant}`, limit: limits.workspace, who: subject.workspaceId ? 'per workspace' : 'per organization', scope: 'workspace' as const },
+      {
+        bucket: `${cls}:${tenant}`,
+        limit: limits.workspace,
+        who: subject.workspaceId ? 'per workspace' : 'per organization',
+        scope: 'workspace' as const,
+      },
     ];
   }
 
@@ -131,9 +144,19 @@ export class RateLimiter {
  * was a measurable share of the API's CPU time under such a flood; the body keeps its `stack`
  * field, holding only the error's name and message.
  */
-function tooManyRequests(cls: RateLimitClass, limit: RateLimit, who: string, retryAfterMs: number, repeat: boolean): TRPCError {
+function tooManyRequests(
+  cls: RateLimitClass,
+  limit: RateLimit,
+  who: string,
+  retryAfterMs: number,
+  repeat: boolean,
+): TRPCError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return refusal(`rate limit: ${limit.points} requests per ${formatWindow(limit.windowMs)} for ${RATE_LIMIT_LABELS[cls]} ${who}; retry in ${seconds} s`, seconds, repeat);
+  return refusal(
+    `rate limit: ${limit.points} requests per ${formatWindow(limit.windowMs)} for ${RATE_LIMIT_LABELS[cls]} ${who}; retry in ${seconds} s`,
+    seconds,
+    repeat,
+  );
 }
 
 function refusal(message: string, seconds: number, repeat: boolean): TRPCError {

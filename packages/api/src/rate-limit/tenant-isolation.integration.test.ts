@@ -11,10 +11,18 @@ let a: Tenant;
 let b: Tenant;
 
 beforeAll(async () => {
-  env = await openTestEnv({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_SEARCH_PER_KEY: '20/1s', RATE_LIMIT_SEARCH_PER_WORKSPACE: '40/1s' });
+  env = await openTestEnv({
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_SEARCH_PER_KEY: '20/1s',
+    RATE_LIMIT_SEARCH_PER_WORKSPACE: '40/1s',
+  });
   http = await env.http();
   [a, b] = [await env.tenant('enterprise'), await env.tenant('enterprise')];
-  const events = Array.from({ length: 50 }, (_, i) => ({ category: 'lock' as const, action: 'created', actor: { type: 'user' as const, id: `u${i}` } }));
+  const events = Array.from({ length: 50 }, (_, i) => ({
+    category: 'lock' as const,
+    action: 'created',
+    actor: { type: 'user' as const, id: `u${i}` },
+  }));
   await a.caller.events.recordBatch({ events });
   await b.caller.events.recordBatch({ events });
 });
@@ -63,7 +71,9 @@ describe('a tenant at its limit', () => {
     hammering = false;
     await Promise.all(hammers);
 
-    console.log(`[isolation] tenant B p50 alone ${alone.p50.toFixed(1)} ms, while A is hammered ${during.p50.toFixed(1)} ms; A: ${counts.ok} admitted, ${counts.refused} refused`);
+    console.log(
+      `[isolation] tenant B p50 alone ${alone.p50.toFixed(1)} ms, while A is hammered ${during.p50.toFixed(1)} ms; A: ${counts.ok} admitted, ${counts.refused} refused`,
+    );
     expect([...alone.statuses, ...during.statuses].filter((s) => s !== 200)).toEqual([]);
     expect(counts.other).toBe(0);
     expect(counts.refused).toBeGreaterThan(counts.ok);

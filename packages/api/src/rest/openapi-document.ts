@@ -9,7 +9,11 @@ const ERROR_SCHEMA: Json = {
   type: 'object',
   required: ['message', 'code', 'data'],
   properties: {
-    message: { type: 'string', description: 'What went wrong; for invalid input each field with its limit, e.g. `metadata.a: must be at most 128 characters`.' },
+    message: {
+      type: 'string',
+      description:
+        'What went wrong; for invalid input each field with its limit, e.g. `metadata.a: must be at most 128 characters`.',
+    },
     code: { type: 'string', description: 'The tRPC error code, e.g. BAD_REQUEST, TOO_MANY_REQUESTS.' },
     data: {
       type: 'object',
@@ -21,15 +25,31 @@ const ERROR_SCHEMA: Json = {
         issues: {
           type: 'array',
           description: 'Invalid input only: one entry per problem.',
-          items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+          items: {
+            type: 'object',
+            required: ['path', 'message'],
+            properties: { path: { type: 'string' }, message: { type: 'string' } },
+          },
         },
       },
     },
   },
-  example: { message: 'actor.id: must not be empty', code: 'BAD_REQUEST', data: { code: 'BAD_REQUEST', httpStatus: 400, path: 'events.record', issues: [{ path: 'actor.id', message: 'must not be empty' }] } },
+  example: {
+    message: 'actor.id: must not be empty',
+    code: 'BAD_REQUEST',
+    data: {
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      path: 'events.record',
+      issues: [{ path: 'actor.id', message: 'must not be empty' }],
+    },
+  },
 };
 
-const RETRY_AFTER = { description: 'Seconds until the limit\u2019s window ends.', schema: { type: 'integer', minimum: 1 } };
+const RETRY_AFTER = {
+  description: 'Seconds until the limit\u2019s window ends.',
+  schema: { type: 'integer', minimum: 1 },
+};
 
 const cache = new Map<string, Json>();
 
@@ -44,13 +64,22 @@ export function openApiDocument(baseUrl: string): Json {
   doc = generateOpenApiDocument(appRouter, {
     title: 'Audit log API',
     version: '1.0.0',
-    description: 'REST routes of the audit log. Every route takes an API key: `Authorization: Bearer atk_…`. The same procedures are served as tRPC at /trpc.',
+    description:
+      'REST routes of the audit log. Every route takes an API key: `Authorization: Bearer atk_…`. The same procedures are served as tRPC at /trpc.',
     baseUrl,
-    securitySchemes: { ApiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'atk_…', description: 'An API key of the workspace (or organization).' } },
+    securitySchemes: {
+      ApiKey: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'atk_…',
+        description: 'An API key of the workspace (or organization).',
+      },
+    },
   }) as Json;
   doc.components ??= {};
   doc.components.schemas ??= {};
-  for (const name of Object.keys(doc.components.schemas)) if (name.startsWith('error.')) delete doc.components.schemas[name];
+  for (const name of Object.keys(doc.components.schemas))
+    if (name.startsWith('error.')) delete doc.components.schemas[name];
   doc.components.schemas.Error = ERROR_SCHEMA;
   for (const item of Object.values(doc.paths as Record<string, Json>)) {
     for (const op of Object.values(item)) {

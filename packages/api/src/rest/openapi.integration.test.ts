@@ -20,7 +20,13 @@ afterAll(async () => {
   await env?.close();
 });
 
-const event = (n: number) => ({ category: 'lock', action: 'created', actor: { type: 'user', id: `usr_${n}` }, target: { type: 'stack', id: `stk_${n}` }, metadata: { n, nested: { ok: true } } });
+const event = (n: number) => ({
+  category: 'lock',
+  action: 'created',
+  actor: { type: 'user', id: `usr_${n}` },
+  target: { type: 'stack', id: `stk_${n}` },
+  metadata: { n, nested: { ok: true } },
+});
 
 describe('GET /openapi.json', () => {
   it('is a valid OpenAPI 3 document', async () => {
@@ -31,7 +37,9 @@ describe('GET /openapi.json', () => {
   });
 
   it('has a route under /api/v1 for every customer-facing procedure, with the documented statuses', () => {
-    const routes = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).map((m) => `${m.toUpperCase()} ${path}`));
+    const routes = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item as object).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(routes.sort()).toEqual(
       [
         'POST /api/v1/events',
@@ -71,7 +79,11 @@ describe('a client driven only by the document', () => {
     const one = await api.call('events-record', { ...event(0), idempotencyKey: 'doc-0' });
     expect(one.status, JSON.stringify(one.body)).toBe(200);
     expect(one.schemaErrors).toBeNull();
-    expect(one.body).toMatchObject({ category: 'lock', idempotencyKey: 'doc-0', metadata: { n: 0, nested: { ok: true } } });
+    expect(one.body).toMatchObject({
+      category: 'lock',
+      idempotencyKey: 'doc-0',
+      metadata: { n: 0, nested: { ok: true } },
+    });
 
     const again = await api.call('events-record', { ...event(0), idempotencyKey: 'doc-0' });
     expect(again.body.id).toBe(one.body.id);
@@ -128,7 +140,10 @@ describe('a client driven only by the document', () => {
   it('keeps /trpc as it was: no coercion leaks from REST, "5" is still not a number there', async () => {
     const api = documentClient(http.url, doc, tenant.key);
     await api.call('webhooks-list');
-    const res = await fetch(`${http.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify({ limit: '5' }))}`, { headers: { authorization: `Bearer ${tenant.key}` } });
+    const res = await fetch(
+      `${http.url}/trpc/events.list?input=${encodeURIComponent(JSON.stringify({ limit: '5' }))}`,
+      { headers: { authorization: `Bearer ${tenant.key}` } },
+    );
     expect(res.status).toBe(400);
   });
 });

@@ -42,7 +42,8 @@ export function restErrorBody(error: TRPCError, procedure: string | undefined): 
 
 export function sendRestError(res: Response, err: unknown, procedure: string | undefined, log: Logger): void {
   const error = asTrpcError(err);
-  if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ path: procedure, error: error.message, cause: String(error.cause) }, 'procedure failed');
+  if (error.code === 'INTERNAL_SERVER_ERROR')
+    log.error({ path: procedure, error: error.message, cause: String(error.cause) }, 'procedure failed');
   const retryAfter = retryAfterOf(error);
   if (retryAfter !== null) res.set('retry-after', String(retryAfter));
   const body = restErrorBody(error, procedure);

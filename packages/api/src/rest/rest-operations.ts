@@ -29,7 +29,14 @@ export function restOperations(doc: Json): RestOperation[] {
     for (const p of (described.parameters ?? []) as Json[]) {
       if (p.in === 'query') query.set(p.name, kindOf(p.schema ?? {}));
     }
-    ops.push({ procedure, method, path: openapi.path, expressPath: openapi.path.replace(/\{(\w+)\}/g, ':$1'), takesBody: method === 'post' || method === 'patch', query });
+    ops.push({
+      procedure,
+      method,
+      path: openapi.path,
+      expressPath: openapi.path.replace(/\{(\w+)\}/g, ':$1'),
+      takesBody: method === 'post' || method === 'patch',
+      query,
+    });
   }
   return ops;
 }
@@ -51,7 +58,8 @@ export function inputFromQuery(query: Record<string, unknown>, kinds: Map<string
   for (const [name, raw] of Object.entries(query)) {
     const kind = kinds.get(name);
     const values = Array.isArray(raw) ? raw : [raw];
-    if (kind === 'array') input[name] = values.flatMap((v) => (typeof v === 'string' ? v.split(',').filter((s) => s !== '') : [v]));
+    if (kind === 'array')
+      input[name] = values.flatMap((v) => (typeof v === 'string' ? v.split(',').filter((s) => s !== '') : [v]));
     else if (values.length !== 1 || typeof raw !== 'string') input[name] = raw;
     else if (kind === 'number') input[name] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
     else if (kind === 'boolean') input[name] = raw === 'true' ? true : raw === 'false' ? false : raw;

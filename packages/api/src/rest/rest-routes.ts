@@ -24,9 +24,22 @@ export function restRoutes(deps: ApiDeps, maxBodyBytes: number): Router {
   r.get('/openapi.json', (_req, res) => void res.json(doc));
   const api = express.Router();
   api.use(express.json({ limit: maxBodyBytes }));
-  for (const op of restOperations(doc)) api[op.method](op.expressPath.slice(REST_PREFIX.length), (req, res) => handle(deps, op, req, res));
-  api.use((req, res) => sendRestError(res, new TRPCError({ code: 'NOT_FOUND', message: `no route ${req.method} ${REST_PREFIX}${req.path}; see /openapi.json` }), undefined, deps.log));
-  api.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendRestError(res, requestError(err), undefined, logOf(deps, req)));
+  for (const op of restOperations(doc))
+    api[op.method](op.expressPath.slice(REST_PREFIX.length), (req, res) => handle(deps, op, req, res));
+  api.use((req, res) =>
+    sendRestError(
+      res,
+      new TRPCError({
+        code: 'NOT_FOUND',
+        message: `no route ${req.method} ${REST_PREFIX}${req.path}; see /openapi.json`,
+      }),
+      undefined,
+      deps.log,
+    ),
+  );
+  api.use((err: unknown, req: Request, res: Response, _next: NextFunction) =>
+    sendRestError(res, requestError(err), undefined, logOf(deps, req)),
+  );
   r.use(REST_PREFIX, api);
   return r;
 }
@@ -36,14 +49,21 @@ async function handle(deps: ApiDeps, op: RestOperation, req: Request, res: Respo
   res.locals['procedure'] = op.procedure;
   let log = logOf(deps, req);
   try {
-    if (op.takesBody && !req.is('application/json')) throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the body must be JSON (content-type: application/json)' });
+    if (op.takesBody && !req.is('application/json'))
+      throw new TRPCError({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'the body must be JSON (content-type: application/json)',
+      });
     const body: unknown = op.takesBody ? req.body : {};
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TRPCError({ code: 'BAD_REQUEST', message: 'the body must be a JSON object' });
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'the body must be a JSON object' });
     const fromQuery = op.takesBody ? {} : inputFromQuery(req.query as Record<string, unknown>, op.query);
     const input = { ...fromQuery, ...body, ...req.params };
     const ctx = await createContextFromRequest(deps, req);
     log = ctx.log;
-    const fn = op.procedure.split('.').reduce<any>((node, key) => node[key], createCaller(ctx)) as (input: unknown) => Promise<unknown>;
+    const fn = op.procedure.split('.').reduce<any>((node, key) => node[key], createCaller(ctx)) as (
+      input: unknown,
+    ) => Promise<unknown>;
     res.status(200).json(await fn(input));
   } catch (err) {
     sendRestError(res, err, op.procedure, log);
@@ -57,9 +77,12 @@ function logOf(deps: ApiDeps, req: Request): Logger {
 /** What Express refuses before a route runs (a body that is no JSON, a path that is no URL), as the same error body. */
 function requestError(err: unknown): unknown {
   const e = (err ?? {}) as { type?: string; status?: number };
-  if (e.type === 'entity.parse.failed') return new TRPCError({ code: 'BAD_REQUEST', message: 'the body is not valid JSON' });
-  if (e.type === 'entity.too.large') return new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: 'the body is too large' });
+  if (e.type === 'entity.parse.failed')
+    return new TRPCError({ code: 'BAD_REQUEST', message: 'the body is not valid JSON' });
+  if (e.type === 'entity.too.large')
+    return new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: 'the body is too large' });
   if (e.type) return new TRPCError({ code: 'BAD_REQUEST', message: `the body could not be read (${e.type})` });
-  if (err instanceof URIError || e.status === 400) return new TRPCError({ code: 'BAD_REQUEST', message: 'the URL could not be decoded' });
+  if (err instanceof URIError || e.status === 400)
+    return new TRPCError({ code: 'BAD_REQUEST', message: 'the URL could not be decoded' });
   return err;
 }

@@ -15,7 +15,13 @@ export const retentionRouter = router({
 
 export const adminRetentionRouter = router({
   runNow: adminProcedure
-    .input(z.strictObject({ asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }).optional() }).optional())
+    .input(
+      z
+        .strictObject({ asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }).optional() })
+        .optional(),
+    )
     .mutation(({ ctx, input }) => startRetentionRun(ctx.deps, input?.asOf)),
-  run: adminProcedure.input(z.strictObject({ id: idSchema('retentionRun') })).query(({ ctx, input }) => getRetentionRun(ctx.deps, input.id)),
+  run: adminProcedure
+    .input(z.strictObject({ id: idSchema('retentionRun') }))
+    .query(({ ctx, input }) => getRetentionRun(ctx.deps, input.id)),
 });

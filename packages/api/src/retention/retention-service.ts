@@ -15,7 +15,10 @@ export interface RetentionStatus {
 }
 
 export async function retentionStatus(deps: ApiDeps, ws: WorkspaceDoc): Promise<RetentionStatus> {
-  const [oldest, last] = await Promise.all([deps.store.events.oldestForWorkspace(ws._id), deps.store.retentionRuns.lastCompleted()]);
+  const [oldest, last] = await Promise.all([
+    deps.store.events.oldestForWorkspace(ws._id),
+    deps.store.retentionRuns.lastCompleted(),
+  ]);
   return {
     workspaceId: ws._id,
     plan: ws.plan,
@@ -30,10 +33,16 @@ export async function retentionStatus(deps: ApiDeps, ws: WorkspaceDoc): Promise<
  * Starts a purge now under the one purge workflow id, so it can never overlap another purge.
  * `asOf` in the future would delete events that have not expired yet, so it is refused.
  */
-export async function startRetentionRun(deps: ApiDeps, asOfInput?: string): Promise<{ id: string; workflowId: string; asOf: string }> {
+export async function startRetentionRun(
+  deps: ApiDeps,
+  asOfInput?: string,
+): Promise<{ id: string; workflowId: string; asOf: string }> {
   const now = deps.clock();
   const asOf = asOfInput ? new Date(asOfInput) : now;
-  if (asOf.getTime() > now.getTime() + 1_000) throw badRequest(`asOf: must not be later than now (${now.toISOString()}); a later instant would purge events that have not expired`);
+  if (asOf.getTime() > now.getTime() + 1_000)
+    throw badRequest(
+      `asOf: must not be later than now (${now.toISOString()}); a later instant would purge events that have not expired`,
+    );
   if (!deps.temporal) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Temporal is not configured' });
   const id = newId('retentionRun');
   const workflowId = workflowIds.retentionLock(deps.config.TEMPORAL_TASK_QUEUE);
@@ -49,7 +58,10 @@ export async function startRetentionRun(deps: ApiDeps, asOfInput?: string): Prom
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       const running = await deps.store.retentionRuns.running();
-      throw new TRPCError({ code: 'CONFLICT', message: `a purge is already running${running ? ` (run ${running._id})` : ''}; try again when it ends` });
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: `a purge is already running${running ? ` (run ${running._id})` : ''}; try again when it ends`,
+      });
     }
     throw err;
   }
@@ -73,7 +85,10 @@ export async function getRetentionRun(deps: ApiDeps, id: string): Promise<Retent
   const doc = await deps.store.retentionRuns.findById(id);
   if (!doc) {
     // Started, but the workflow has not opened its report yet: the run id is in its memo.
-    const desc = await deps.temporal?.workflow.getHandle(workflowIds.retentionLock(deps.config.TEMPORAL_TASK_QUEUE)).describe().catch(() => null);
+    const desc = await deps.temporal?.workflow
+      .getHandle(workflowIds.retentionLock(deps.config.TEMPORAL_TASK_QUEUE))
+      .describe()
+      .catch(() => null);
     if (desc?.status.name === 'RUNNING' && desc.memo?.['runId'] === id) return pending(id);
     throw notFound('retention run', id);
   }
@@ -92,5 +107,16 @@ export async function getRetentionRun(deps: ApiDeps, id: string): Promise<Retent
 }
 
 function pending(id: string): RetentionRunView {
-  return { id, state: 'pending', trigger: null, asOf: null, cutoffs: {}, startedAt: null, finishedAt: null, totalDeleted: 0, deletedByWorkspace: {}, error: null };
+  return {
+    id,
+    state: 'pending',
+    trigger: null,
+    asOf: null,
+    cutoffs: {},
+    startedAt: null,
+    finishedAt: null,
+    totalDeleted: 0,
+    deletedByWorkspace: {},
+    error: null,
+  };
 }

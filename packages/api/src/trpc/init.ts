@@ -16,14 +16,17 @@ export function issuePath(issue: IssueLike): string {
  * (`metadata.a: must be at most 128 characters`), with the same list under `data.issues`.
  * Procedures' meta may describe their REST route (see rest/).
  */
-export const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
-  errorFormatter({ shape, error }) {
-    const issues = validationIssues(error.cause);
-    if (error.code !== 'BAD_REQUEST' || !issues) return shape;
-    const list = issues.map((i) => ({ path: issuePath(i), message: i.message }));
-    return { ...shape, message: readableIssues(issues), data: { ...shape.data, issues: list } };
-  },
-});
+export const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const issues = validationIssues(error.cause);
+      if (error.code !== 'BAD_REQUEST' || !issues) return shape;
+      const list = issues.map((i) => ({ path: issuePath(i), message: i.message }));
+      return { ...shape, message: readableIssues(issues), data: { ...shape.data, issues: list } };
+    },
+  });
 
 export function readableIssues(issues: IssueLike[]): string {
   return issues.map((i) => (issuePath(i) ? `${issuePath(i)}: ${i.message}` : i.message)).join('; ');

@@ -24,12 +24,14 @@ export const translateInfrastructureErrors = t.middleware(async ({ next }) => {
 /** Any API key that is known and not revoked. */
 export const requireApiKey = t.middleware(({ ctx, next }) => {
   const p = ctx.principal;
-  if (!p || p.kind !== 'key') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
+  if (!p || p.kind !== 'key')
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid API key is required (Authorization: Bearer atk_…)' });
   return next({ ctx: { key: p } });
 });
 
 export const requireAdmin = t.middleware(({ ctx, next }) => {
-  if (ctx.principal?.kind !== 'admin') throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the admin token is required' });
+  if (ctx.principal?.kind !== 'admin')
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the admin token is required' });
   return next({ ctx: { admin: true as const } });
 });
 
@@ -64,7 +66,11 @@ export const resolveWorkspaceForRecording = resolveWorkspaceRead(RECORD_WORKSPAC
 export function requireEntitlement(entitlement: Entitlement, feature: string) {
   return t.middleware(({ ctx, next }) => {
     const ws = (ctx as { workspace?: WorkspaceDoc }).workspace;
-    if (!ws) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'entitlement checked before the workspace was resolved' });
+    if (!ws)
+      throw new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: 'entitlement checked before the workspace was resolved',
+      });
     assertEntitled(ws, entitlement, feature);
     return next();
   });

@@ -23,11 +23,19 @@ async function loadHook(deps: ApiDeps, ws: WorkspaceDoc, id: string): Promise<We
 }
 
 function requireEnabled(hook: WebhookDoc): void {
-  if (!hook.enabled) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `webhook ${hook._id} is disabled (${hook.disabledReason ?? 'manual'}); enable it with webhooks.update first` });
+  if (!hook.enabled)
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: `webhook ${hook._id} is disabled (${hook.disabledReason ?? 'manual'}); enable it with webhooks.update first`,
+    });
 }
 
 function unavailable(err: unknown): TRPCError {
-  return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Temporal is unreachable; try again shortly', cause: err });
+  return new TRPCError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'Temporal is unreachable; try again shortly',
+    cause: err,
+  });
 }
 
 export function encodeDeliveryCursor(id: string): string {
@@ -36,7 +44,8 @@ export function encodeDeliveryCursor(id: string): string {
 
 function decodeDeliveryCursor(cursor: string): string {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^d:dlv_[0-9A-HJKMNP-TV-Z]{26}$/.test(raw)) throw invalidField(['cursor'], 'is not a cursor returned by webhooks.deliveries');
+  if (!/^d:dlv_[0-9A-HJKMNP-TV-Z]{26}$/.test(raw))
+    throw invalidField(['cursor'], 'is not a cursor returned by webhooks.deliveries');
   return raw.slice(2);
 }
 
@@ -51,22 +60,51 @@ export interface EventDeliveryState {
 export async function listDeliveries(
   deps: ApiDeps,
   ws: WorkspaceDoc,
-  input: { webhookId: string; eventId?: string | undefined; status?: DeliveryStatus | undefined; cursor?: string | undefined; limit: number },
+  input: {
+    webhookId: string;
+    eventId?: string | undefined;
+    status?: DeliveryStatus | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
 ): Promise<{ items: DeliveryView[]; nextCursor: string | null; event?: EventDeliveryState }> {
   const hook = await loadHook(deps, ws, input.webhookId);
   const beforeId = input.cursor ? decodeDeliveryCursor(input.cursor) : undefined;
   const event = input.eventId ? await deps.store.events.findForWorkspace(ws._id, input.eventId) : null;
   if (input.eventId && !event) throw notFound('event', input.eventId);
-  const docs = await deps.store.deliveries.listForWebhook(ws._id, input.webhookId, { status: input.status, eventId: input.eventId, beforeId, limit: input.limit + 1 });
+  const docs = await deps.store.deliveries.listForWebhook(ws._id, input.webhookId, {
+    status: input.status,
+    eventId: input.eventId,
+    beforeId,
+    limit: input.limit + 1,
+  });
   const page = docs.slice(0, input.limit);
-  const attempts = await deps.store.deliveries.attemptsFor(ws._id, page.map((d) => d._id));
-  const items = page.map((d) => toDeliveryView(d, attempts.filter((a) => a.deliveryId === d._id)));
-  const result = { items, nextCursor: docs.length > input.limit && page.length > 0 ? encodeDeliveryCursor(page.at(-1)!._id) : null };
+  const attempts = await deps.store.deliveries.attemptsFor(
+    ws._id,
+    page.map((d) => d._id),
+  );
+  const items = page.map((d) =>
+    toDeliveryView(
+      d,
+      attempts.filter((a) => a.deliveryId === d._id),
+    ),
+  );
+  const result = {
+    items,
+    nextCursor: docs.length > input.limit && page.length > 0 ? encodeDeliveryCursor(page.at(-1)!._id) : null,
+  };
   if (!event) return result;
   return { ...result, event: await eventState(deps, ws, hook, event._id, event.seq, page) };
 }
 
-async function eventState(deps: ApiDeps, ws: WorkspaceDoc, hook: WebhookDoc, eventId: string, seq: number, carriers: { _id: string; status: DeliveryStatus; kind: string }[]): Promise<EventDeliveryState> {
+async function eventState(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  hook: WebhookDoc,
+  eventId: string,
+  seq: number,
+  carriers: { _id: string; status: DeliveryStatus; kind: string }[],
+): Promise<EventDeliveryState> {
   const base = { eventId, seq };
   const delivered = carriers.find((d) => d.status === 'succeeded');
   if (delivered) return { ...base, state: 'delivered', deliveryId: delivered._id };
@@ -95,25 +133,43 @@ async function startManual(deps: ApiDeps, ws: WorkspaceDoc, hook: WebhookDoc, de
   return workflowId;
 }
 
-export async function redeliver(deps: ApiDeps, ws: WorkspaceDoc, deliveryId: string): Promise<{ deliveryId: string; workflowId: string }> {
+export async function redeliver(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  deliveryId: string,
+): Promise<{ deliveryId: string; workflowId: string }> {
   const delivery = await deps.store.deliveries.findForWorkspace(ws._id, deliveryId);
   if (!delivery) throw notFound('delivery', deliveryId);
   const hook = await loadHook(deps, ws, delivery.webhookId);
   requireEnabled(hook);
-  if (delivery.status === 'pending') throw new TRPCError({ code: 'CONFLICT', message: `delivery ${deliveryId} is still being attempted; wait for it to finish` });
+  if (delivery.status === 'pending')
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: `delivery ${deliveryId} is still being attempted; wait for it to finish`,
+    });
   const workflowId = await startManual(deps, ws, hook, [delivery._id]);
   return { deliveryId, workflowId };
 }
 
 /** Redelivers every failed batch of the destination created since `since`, up to a bound per call. */
-export async function recover(deps: ApiDeps, ws: WorkspaceDoc, input: { webhookId: string; since: string }): Promise<{ redelivered: number; deliveryIds: string[]; more: boolean }> {
+export async function recover(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  input: { webhookId: string; since: string },
+): Promise<{ redelivered: number; deliveryIds: string[]; more: boolean }> {
   const since = new Date(input.since);
   if (since.getTime() > deps.clock().getTime()) throw invalidField(['since'], 'must not be in the future');
   const hook = await loadHook(deps, ws, input.webhookId);
   requireEnabled(hook);
   const failed = await deps.store.deliveries.listFailedSince(ws._id, hook._id, since, WEBHOOK_LIMITS.recoverMax + 1);
   const batch = failed.slice(0, WEBHOOK_LIMITS.recoverMax);
-  if (batch.length > 0) await startManual(deps, ws, hook, batch.map((d) => d._id));
+  if (batch.length > 0)
+    await startManual(
+      deps,
+      ws,
+      hook,
+      batch.map((d) => d._id),
+    );
   return { redelivered: batch.length, deliveryIds: batch.map((d) => d._id), more: failed.length > batch.length };
 }
 
@@ -121,7 +177,11 @@ export async function recover(deps: ApiDeps, ws: WorkspaceDoc, input: { webhookI
  * Sends a range of the log again, in order, in the destination's format, as deliveries marked
  * `replay`. It runs beside the live stream, as a stream of its own with its own position.
  */
-export async function replay(deps: ApiDeps, ws: WorkspaceDoc, input: { id: string; since: string; until?: string | undefined }): Promise<{ replayId: string; workflowId: string; fromSeq: number; untilSeq: number | null }> {
+export async function replay(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  input: { id: string; since: string; until?: string | undefined },
+): Promise<{ replayId: string; workflowId: string; fromSeq: number; untilSeq: number | null }> {
   const hook = await loadHook(deps, ws, input.id);
   requireEnabled(hook);
   const now = deps.clock();
@@ -130,7 +190,11 @@ export async function replay(deps: ApiDeps, ws: WorkspaceDoc, input: { id: strin
   if (since.getTime() > now.getTime()) throw invalidField(['since'], 'must not be in the future');
   if (until.getTime() < since.getTime()) throw invalidField(['until'], 'must not be before since');
   const running = (await deps.store.streams.listReplays(ws._id, hook._id, 50)).filter((r) => r.status === 'running');
-  if (running.length >= WEBHOOK_LIMITS.replaysRunning) throw new TRPCError({ code: 'CONFLICT', message: `webhooks: at most ${WEBHOOK_LIMITS.replaysRunning} replays may run at once for a destination; wait for one to finish` });
+  if (running.length >= WEBHOOK_LIMITS.replaysRunning)
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: `webhooks: at most ${WEBHOOK_LIMITS.replaysRunning} replays may run at once for a destination; wait for one to finish`,
+    });
   const next = await deps.store.streamLog.cursorAt(ws._id, since);
   const untilSeq = await deps.store.streamLog.lastSeqAt(ws._id, until);
   const id = newId('replay', now.getTime());
@@ -185,7 +249,11 @@ export async function testWebhook(deps: ApiDeps, ws: WorkspaceDoc, webhookId: st
   try {
     result = (await handle.result()) as TestDeliveryResult;
   } catch (err) {
-    throw new TRPCError({ code: 'TIMEOUT', message: 'the test delivery did not finish in time (is a worker running?)', cause: err });
+    throw new TRPCError({
+      code: 'TIMEOUT',
+      message: 'the test delivery did not finish in time (is a worker running?)',
+      cause: err,
+    });
   }
   // The receiver answers again: a batch waiting on the retry schedule goes now, not hours later.
   if (result.ok && hook.enabled) await wakeStream(deps, hook, 'retryNow');

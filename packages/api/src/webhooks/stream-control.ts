@@ -10,12 +10,21 @@ const WAKE_TIMEOUT_MS = 2_000;
  * once); a disabled or deleted one's stream wakes, sees it, and ends. Never fails the change:
  * with Temporal down, the supervisor does the same within a minute of its return.
  */
-export async function wakeStream(deps: ApiDeps, hook: Pick<WebhookDoc, '_id' | 'workspaceId'>, signal: 'wake' | 'retryNow' = 'wake'): Promise<void> {
+export async function wakeStream(
+  deps: ApiDeps,
+  hook: Pick<WebhookDoc, '_id' | 'workspaceId'>,
+  signal: 'wake' | 'retryNow' = 'wake',
+): Promise<void> {
   const temporal = deps.temporal;
   if (!temporal) return;
   try {
-    await temporal.connection.withDeadline(Date.now() + WAKE_TIMEOUT_MS, () => wakerFor(deps).ensure({ workspaceId: hook.workspaceId, webhookId: hook._id }, signal));
+    await temporal.connection.withDeadline(Date.now() + WAKE_TIMEOUT_MS, () =>
+      wakerFor(deps).ensure({ workspaceId: hook.workspaceId, webhookId: hook._id }, signal),
+    );
   } catch (err) {
-    deps.log.warn({ webhookId: hook._id, error: err instanceof Error ? err.message : String(err) }, 'could not wake the destination stream; the supervisor will');
+    deps.log.warn(
+      { webhookId: hook._id, error: err instanceof Error ? err.message : String(err) },
+      'could not wake the destination stream; the supervisor will',
+    );
   }
 }

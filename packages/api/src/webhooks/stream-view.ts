@@ -22,13 +22,27 @@ export async function streamViewOf(deps: ApiDeps, ws: WorkspaceDoc, hook: Webhoo
     const since = head?.recordedAt ?? (claim && claim !== 'open' ? null : stream.idleSince);
     lagSeconds = since ? Math.max(0, Math.round((now.getTime() - since.getTime()) / 100) / 10) : 0;
   }
-  const state: StreamView['state'] = !hook.enabled ? 'disabled' : !hasEntitlement(fresh.plan, 'webhooks') ? 'paused' : open && open.status === 'pending' && open.attempts > 0 ? 'retrying' : 'running';
+  const state: StreamView['state'] = !hook.enabled
+    ? 'disabled'
+    : !hasEntitlement(fresh.plan, 'webhooks')
+      ? 'paused'
+      : open && open.status === 'pending' && open.attempts > 0
+        ? 'retrying'
+        : 'running';
   return {
     state,
-    deliveredThrough: stream.deliveredThrough ? { seq: stream.deliveredThrough.seq, recordedAt: stream.deliveredThrough.recordedAt.toISOString() } : null,
+    deliveredThrough: stream.deliveredThrough
+      ? { seq: stream.deliveredThrough.seq, recordedAt: stream.deliveredThrough.recordedAt.toISOString() }
+      : null,
     backlog,
     lagSeconds,
     nextAttemptAt: open?.status === 'pending' && open.attempts > 0 ? (open.nextAttemptAt?.toISOString() ?? null) : null,
-    lastDelivery: stream.lastDelivery ? { at: stream.lastDelivery.at.toISOString(), status: stream.lastDelivery.status, responseStatus: stream.lastDelivery.responseStatus } : null,
+    lastDelivery: stream.lastDelivery
+      ? {
+          at: stream.lastDelivery.at.toISOString(),
+          status: stream.lastDelivery.status,
+          responseStatus: stream.lastDelivery.responseStatus,
+        }
+      : null,
   };
 }

@@ -10,7 +10,12 @@ const wakers = new WeakMap<ApiDeps, StreamWaker>();
 export function wakerFor(deps: ApiDeps): StreamWaker {
   let w = wakers.get(deps);
   if (!w) {
-    w = new StreamWaker({ store: deps.store, client: deps.temporal?.workflow ?? null, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, log: deps.log });
+    w = new StreamWaker({
+      store: deps.store,
+      client: deps.temporal?.workflow ?? null,
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      log: deps.log,
+    });
     wakers.set(deps, w);
   }
   return w;

@@ -6,7 +6,9 @@ import { recordSystemEvent } from '../events/events-service.ts';
 export type Actor = RecordEventInput['actor'];
 
 /** The non-secret description of a destination, as audit metadata records it. */
-export function describeDestination(doc: Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'enabled'>) {
+export function describeDestination(
+  doc: Pick<WebhookDoc, 'url' | 'description' | 'headers' | 'categories' | 'format' | 'enabled'>,
+) {
   return {
     url: redactUrl(doc.url),
     description: doc.description,
@@ -18,7 +20,15 @@ export function describeDestination(doc: Pick<WebhookDoc, 'url' | 'description' 
 }
 
 /** `workspace.settings_changed` for a destination: what changed, never a secret or header value. */
-export async function recordWebhookChange(deps: ApiDeps, ws: WorkspaceDoc, actor: Actor, hook: Pick<WebhookDoc, '_id' | 'url'>, change: string, description: string, metadata: Record<string, unknown>): Promise<void> {
+export async function recordWebhookChange(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  actor: Actor,
+  hook: Pick<WebhookDoc, '_id' | 'url'>,
+  change: string,
+  description: string,
+  metadata: Record<string, unknown>,
+): Promise<void> {
   await recordSystemEvent(deps, ws, {
     actor,
     category: 'workspace',

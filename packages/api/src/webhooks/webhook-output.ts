@@ -13,7 +13,9 @@ const StreamViewOutput = z.object({
   backlog: z.number(),
   lagSeconds: z.number(),
   nextAttemptAt: instant.nullable(),
-  lastDelivery: z.object({ at: instant, status: z.enum(['succeeded', 'failed', 'retrying']), responseStatus: z.number().nullable() }).nullable(),
+  lastDelivery: z
+    .object({ at: instant, status: z.enum(['succeeded', 'failed', 'retrying']), responseStatus: z.number().nullable() })
+    .nullable(),
 });
 
 export const WebhookOutput = z
@@ -79,14 +81,26 @@ const EventDeliveryStateOutput = z.object({
   deliveryId: z.string().nullable(),
 });
 
-export const WebhookWithSecretOutput = z.object({ webhook: WebhookOutput, secret: z.string().meta({ description: 'Shown once.' }) });
+export const WebhookWithSecretOutput = z.object({
+  webhook: WebhookOutput,
+  secret: z.string().meta({ description: 'Shown once.' }),
+});
 export const WebhookListOutput = z.object({ items: z.array(WebhookOutput) });
 export const WebhookDeletedOutput = z.object({ id: z.string(), deleted: z.literal(true) });
 export const RotatedSecretOutput = WebhookWithSecretOutput.extend({ previousSecretExpiresAt: instant });
-export const DeliveriesPageOutput = z.object({ items: z.array(DeliveryOutput), nextCursor: z.string().nullable(), event: EventDeliveryStateOutput.optional() });
+export const DeliveriesPageOutput = z.object({
+  items: z.array(DeliveryOutput),
+  nextCursor: z.string().nullable(),
+  event: EventDeliveryStateOutput.optional(),
+});
 export const RedeliverOutput = z.object({ deliveryId: z.string(), workflowId: z.string() });
 export const RecoverOutput = z.object({ redelivered: z.number(), deliveryIds: z.array(z.string()), more: z.boolean() });
-export const ReplayOutput = z.object({ replayId: z.string(), workflowId: z.string(), fromSeq: z.number(), untilSeq: z.number().nullable() });
+export const ReplayOutput = z.object({
+  replayId: z.string(),
+  workflowId: z.string(),
+  fromSeq: z.number(),
+  untilSeq: z.number().nullable(),
+});
 export const TestDeliveryOutput = z.object({
   ok: z.boolean(),
   responseStatus: z.number().nullable(),

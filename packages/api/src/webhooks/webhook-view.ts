@@ -39,8 +39,15 @@ export interface WebhookView {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function toWebhookView(doc: WebhookDoc, health: WebhookHealthDoc | null, now: Date, stream: StreamView | null = null): WebhookView {
-  const previous = doc.secrets.filter((s) => s.expiresAt && s.expiresAt.getTime() > now.getTime()).map((s) => s.expiresAt!.getTime());
+export function toWebhookView(
+  doc: WebhookDoc,
+  health: WebhookHealthDoc | null,
+  now: Date,
+  stream: StreamView | null = null,
+): WebhookView {
+  const previous = doc.secrets
+    .filter((s) => s.expiresAt && s.expiresAt.getTime() > now.getTime())
+    .map((s) => s.expiresAt!.getTime());
   return {
     id: doc._id,
     workspaceId: doc.workspaceId,
@@ -105,7 +112,12 @@ export interface DeliveryView {
 type StoredDelivery = DeliveryDoc & { eventId?: string };
 
 export function toDeliveryView(stored: StoredDelivery, attempts: AttemptDoc[]): DeliveryView {
-  const doc = { ...stored, kind: stored.kind ?? 'stream', eventIds: stored.eventIds ?? (stored.eventId ? [stored.eventId] : []), seqs: stored.seqs ?? [] };
+  const doc = {
+    ...stored,
+    kind: stored.kind ?? 'stream',
+    eventIds: stored.eventIds ?? (stored.eventId ? [stored.eventId] : []),
+    seqs: stored.seqs ?? [],
+  };
   return {
     id: doc._id,
     webhookId: doc.webhookId,

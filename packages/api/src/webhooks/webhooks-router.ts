@@ -4,27 +4,50 @@ import { requireEntitlement, requireScope } from '../trpc/middlewares.ts';
 import { router, workspaceProcedure } from '../trpc/procedures.ts';
 import { listDeliveries, recover, redeliver, replay, testWebhook } from './deliveries-service.ts';
 import type { Actor } from './webhook-audit.ts';
-import { createWebhook, deleteWebhook, getWebhook, listWebhooks, rotateWebhookSecret, updateWebhook } from './webhooks-service.ts';
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listWebhooks,
+  rotateWebhookSecret,
+  updateWebhook,
+} from './webhooks-service.ts';
 import { restRoute } from '../rest/openapi-meta.ts';
-import { DeliveriesPageOutput, RecoverOutput, RedeliverOutput, ReplayOutput, RotatedSecretOutput, TestDeliveryOutput, WebhookDeletedOutput, WebhookListOutput, WebhookOutput, WebhookWithSecretOutput } from './webhook-output.ts';
+import {
+  DeliveriesPageOutput,
+  RecoverOutput,
+  RedeliverOutput,
+  ReplayOutput,
+  RotatedSecretOutput,
+  TestDeliveryOutput,
+  WebhookDeletedOutput,
+  WebhookListOutput,
+  WebhookOutput,
+  WebhookWithSecretOutput,
+} from './webhook-output.ts';
 
 const workspaceId = idSchema('workspace').optional();
 const id = idSchema('webhook');
 
-const manager = workspaceProcedure.use(requireEntitlement('webhooks', 'webhook streaming')).use(requireScope('webhooks:manage'));
+const manager = workspaceProcedure
+  .use(requireEntitlement('webhooks', 'webhook streaming'))
+  .use(requireScope('webhooks:manage'));
 
 function actorOf(ctx: { principal: { kind: string; keyId?: string } | null }): Actor {
-  return ctx.principal?.kind === 'key' && ctx.principal.keyId ? { type: 'api_key', id: ctx.principal.keyId } : { type: 'system', id: 'audit-log' };
+  return ctx.principal?.kind === 'key' && ctx.principal.keyId
+    ? { type: 'api_key', id: ctx.principal.keyId }
+    : { type: 'system', id: 'audit-log' };
 }
 
 export const webhooksRouter = router({
   create: manager
     .meta(restRoute('POST', '/webhooks', 'Create a destination', 'The signing secret is in this answer only.'))
     .output(WebhookWithSecretOutput)
-    .input(z.strictObject({ workspaceId, ...WebhookFields, startFrom: StartFromSchema.optional() })).mutation(({ ctx, input }) => {
-    const { workspaceId: _ws, ...fields } = input;
-    return createWebhook(ctx.deps, ctx.workspace, actorOf(ctx), fields);
-  }),
+    .input(z.strictObject({ workspaceId, ...WebhookFields, startFrom: StartFromSchema.optional() }))
+    .mutation(({ ctx, input }) => {
+      const { workspaceId: _ws, ...fields } = input;
+      return createWebhook(ctx.deps, ctx.workspace, actorOf(ctx), fields);
+    }),
 
   list: manager
     .meta(restRoute('GET', '/webhooks', 'List destinations'))
@@ -61,7 +84,14 @@ export const webhooksRouter = router({
     .mutation(({ ctx, input }) => deleteWebhook(ctx.deps, ctx.workspace, actorOf(ctx), input.id)),
 
   rotateSecret: manager
-    .meta(restRoute('POST', '/webhooks/{id}/rotate-secret', 'Rotate the signing secret', 'The previous secret keeps signing beside the new one until `previousSecretExpiresAt`.'))
+    .meta(
+      restRoute(
+        'POST',
+        '/webhooks/{id}/rotate-secret',
+        'Rotate the signing secret',
+        'The previous secret keeps signing beside the new one until `previousSecretExpiresAt`.',
+      ),
+    )
     .input(z.strictObject({ workspaceId, id }))
     .output(RotatedSecretOutput)
     .mutation(({ ctx, input }) => rotateWebhookSecret(ctx.deps, ctx.workspace, actorOf(ctx), input.id)),
@@ -82,7 +112,12 @@ export const webhooksRouter = router({
         eventId: idSchema('event').optional(),
         status: z.enum(['pending', 'succeeded', 'failed']).optional(),
         cursor: z.string().max(200, { message: 'must be at most 200 characters' }).optional(),
-        limit: z.number().int().min(1).max(WEBHOOK_LIMITS.deliveriesPage, { message: `must be at most ${WEBHOOK_LIMITS.deliveriesPage}` }).default(20),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(WEBHOOK_LIMITS.deliveriesPage, { message: `must be at most ${WEBHOOK_LIMITS.deliveriesPage}` })
+          .default(20),
       }),
     )
     .query(({ ctx, input }) => listDeliveries(ctx.deps, ctx.workspace, input)),

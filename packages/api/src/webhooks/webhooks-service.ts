@@ -1,8 +1,22 @@
 import { TRPCError } from '@trpc/server';
-import { checkWebhookUrl, newId, retentionDays, WEBHOOK_LIMITS, type Category, type WebhookFormat } from '@audit/shared';
+import {
+  checkWebhookUrl,
+  newId,
+  retentionDays,
+  WEBHOOK_LIMITS,
+  type Category,
+  type WebhookFormat,
+} from '@audit/shared';
 import { encryptionKeyFrom, encryptSecret, MISSING_KEY_MESSAGE, sealContext } from '@audit/shared/secret-box';
 import { generateSigningSecret, secretHint } from '@audit/shared/webhook-signing';
-import type { WebhookChanges, WebhookCompression, WebhookDoc, WebhookHeaderDoc, WebhookSecretDoc, WorkspaceDoc } from '@audit/store';
+import type {
+  WebhookChanges,
+  WebhookCompression,
+  WebhookDoc,
+  WebhookHeaderDoc,
+  WebhookSecretDoc,
+  WorkspaceDoc,
+} from '@audit/store';
 import { newLiveStream } from '@audit/workflows/stream-activities';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, invalidField, notFound } from '../errors.ts';
@@ -49,11 +63,20 @@ function checkUrl(deps: ApiDeps, url: string): void {
 }
 
 function sealHeaders(key: Buffer, webhookId: string, headers: Record<string, string>): WebhookHeaderDoc[] {
-  return Object.entries(headers).map(([name, value]) => ({ name, sealed: encryptSecret(key, value, sealContext.header(webhookId, name)), hint: maskValue(value) }));
+  return Object.entries(headers).map(([name, value]) => ({
+    name,
+    sealed: encryptSecret(key, value, sealContext.header(webhookId, name)),
+    hint: maskValue(value),
+  }));
 }
 
 function sealSecret(key: Buffer, webhookId: string, secret: string, now: Date): WebhookSecretDoc {
-  return { sealed: encryptSecret(key, secret, sealContext.signingSecret(webhookId)), hint: secretHint(secret), createdAt: now, expiresAt: null };
+  return {
+    sealed: encryptSecret(key, secret, sealContext.signingSecret(webhookId)),
+    hint: secretHint(secret),
+    createdAt: now,
+    expiresAt: null,
+  };
 }
 
 async function load(deps: ApiDeps, ws: WorkspaceDoc, id: string): Promise<WebhookDoc> {
@@ -73,18 +96,27 @@ function startInstant(deps: ApiDeps, ws: WorkspaceDoc, value: string, field: str
   const now = deps.clock();
   if (at.getTime() > now.getTime()) throw invalidField([field], 'must not be in the future');
   const days = retentionDays(ws.plan);
-  if (now.getTime() - at.getTime() > days * 86_400_000) throw invalidField([field], `must be within the workspace's retention (${days} days)`);
+  if (now.getTime() - at.getTime() > days * 86_400_000)
+    throw invalidField([field], `must be within the workspace's retention (${days} days)`);
   return at;
 }
 
 /** The signing secret is in this answer and never again (only its hint is shown later). */
-export async function createWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Actor, input: CreateWebhookInput): Promise<{ webhook: WebhookView; secret: string }> {
+export async function createWebhook(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  actor: Actor,
+  input: CreateWebhookInput,
+): Promise<{ webhook: WebhookView; secret: string }> {
   checkUrl(deps, input.url);
   const key = keyOf(deps);
   if ((await deps.store.webhooks.countForWorkspace(ws._id)) >= WEBHOOK_LIMITS.perWorkspace) {
-    throw badRequest(`webhooks: a workspace may have at most ${WEBHOOK_LIMITS.perWorkspace} destinations; delete one first`);
+    throw badRequest(
+      `webhooks: a workspace may have at most ${WEBHOOK_LIMITS.perWorkspace} destinations; delete one first`,
+    );
   }
-  const startAt = input.startFrom && input.startFrom !== 'now' ? startInstant(deps, ws, input.startFrom, 'startFrom') : null;
+  const startAt =
+    input.startFrom && input.startFrom !== 'now' ? startInstant(deps, ws, input.startFrom, 'startFrom') : null;
   const now = deps.clock();
   const id = newId('webhook', now.getTime());
   const secret = generateSigningSecret();
@@ -110,7 +142,10 @@ export async function createWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Acto
   const next = startAt ? await deps.store.streamLog.cursorAt(ws._id, startAt) : undefined;
   await deps.store.streams.create(await newLiveStream(deps.store, doc, now, next));
   await deps.store.webhooks.insert(doc);
-  await recordWebhookChange(deps, ws, actor, doc, 'webhook_created', 'Webhook destination created', { ...describeDestination(doc), startFrom: startAt?.toISOString() ?? 'now' });
+  await recordWebhookChange(deps, ws, actor, doc, 'webhook_created', 'Webhook destination created', {
+    ...describeDestination(doc),
+    startFrom: startAt?.toISOString() ?? 'now',
+  });
   await wakeStream(deps, doc);
   return { webhook: await view(deps, ws, doc), secret };
 }
@@ -118,7 +153,10 @@ export async function createWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Acto
 export async function listWebhooks(deps: ApiDeps, ws: WorkspaceDoc): Promise<{ items: WebhookView[] }> {
   const now = deps.clock();
   const docs = await deps.store.webhooks.listForWorkspace(ws._id, WEBHOOK_LIMITS.perWorkspace);
-  const health = await deps.store.webhooks.healthFor(ws._id, docs.map((d) => d._id));
+  const health = await deps.store.webhooks.healthFor(
+    ws._id,
+    docs.map((d) => d._id),
+  );
   const streams = await Promise.all(docs.map((d) => streamViewOf(deps, ws, d)));
   return { items: docs.map((d, i) => toWebhookView(d, health.get(d._id) ?? null, now, streams[i] ?? null)) };
 }
@@ -128,7 +166,12 @@ export async function getWebhook(deps: ApiDeps, ws: WorkspaceDoc, id: string): P
 }
 
 /** `headers`, when given, replace the whole set: values are never shown, so they are resent. */
-export async function updateWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Actor, input: UpdateWebhookInput): Promise<WebhookView> {
+export async function updateWebhook(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  actor: Actor,
+  input: UpdateWebhookInput,
+): Promise<WebhookView> {
   const current = await load(deps, ws, input.id);
   const now = deps.clock();
   const changes: WebhookChanges = {};
@@ -136,13 +179,17 @@ export async function updateWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Acto
     checkUrl(deps, input.url);
     changes.url = input.url;
   }
-  if (input.description !== undefined && input.description !== current.description) changes.description = input.description;
+  if (input.description !== undefined && input.description !== current.description)
+    changes.description = input.description;
   if (input.headers !== undefined) changes.headers = sealHeaders(keyOf(deps), current._id, input.headers);
-  if (input.categories !== undefined && [...input.categories].sort().join() !== [...current.categories].sort().join()) changes.categories = input.categories;
+  if (input.categories !== undefined && [...input.categories].sort().join() !== [...current.categories].sort().join())
+    changes.categories = input.categories;
   if (input.format !== undefined && input.format !== current.format) changes.format = input.format;
   if (input.batchSize !== undefined && input.batchSize !== current.batchSize) changes.batchSize = input.batchSize;
-  if (input.compression !== undefined && input.compression !== current.compression) changes.compression = input.compression;
-  if (input.resumeFrom !== undefined && input.enabled !== true) throw invalidField(['resumeFrom'], 'goes with enabled: true');
+  if (input.compression !== undefined && input.compression !== current.compression)
+    changes.compression = input.compression;
+  if (input.resumeFrom !== undefined && input.enabled !== true)
+    throw invalidField(['resumeFrom'], 'goes with enabled: true');
   if (input.enabled !== undefined && input.enabled !== current.enabled) {
     changes.enabled = input.enabled;
     changes.disabledReason = input.enabled ? null : 'manual';
@@ -158,10 +205,22 @@ export async function updateWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Acto
   const from = describeDestination(before);
   const to = describeDestination(after);
   const diff = Object.fromEntries(
-    (Object.keys(to) as (keyof typeof to)[]).filter((k) => JSON.stringify(from[k]) !== JSON.stringify(to[k]) || (k === 'headerNames' && changes.headers)).map((k) => [k, { from: from[k], to: to[k] }]),
+    (Object.keys(to) as (keyof typeof to)[])
+      .filter((k) => JSON.stringify(from[k]) !== JSON.stringify(to[k]) || (k === 'headerNames' && changes.headers))
+      .map((k) => [k, { from: from[k], to: to[k] }]),
   );
-  const change = fields.length === 1 && changes.enabled !== undefined ? (changes.enabled ? 'webhook_enabled' : 'webhook_disabled') : 'webhook_updated';
-  const what = change === 'webhook_enabled' ? 'enabled' : change === 'webhook_disabled' ? 'disabled' : `updated (${fields.join(', ')})`;
+  const change =
+    fields.length === 1 && changes.enabled !== undefined
+      ? changes.enabled
+        ? 'webhook_enabled'
+        : 'webhook_disabled'
+      : 'webhook_updated';
+  const what =
+    change === 'webhook_enabled'
+      ? 'enabled'
+      : change === 'webhook_disabled'
+        ? 'disabled'
+        : `updated (${fields.join(', ')})`;
   await recordWebhookChange(deps, ws, actor, after, change, `Webhook destination ${what}`, {
     changed: fields,
     ...diff,
@@ -178,22 +237,52 @@ async function skipToNow(deps: ApiDeps, ws: WorkspaceDoc, hook: WebhookDoc, now:
   const stream = await deps.store.streams.find(ws._id, hook._id);
   if (!stream) return deps.store.streams.create(await newLiveStream(deps.store, hook, now));
   if (stream.open) {
-    await deps.store.deliveries.settle(ws._id, stream.open.deliveryId, 0, { status: 'failed', lastAttemptAt: null, nextAttemptAt: null, lastResponseStatus: null, lastError: 'skipped: the destination was re-enabled from now' }, now);
+    await deps.store.deliveries.settle(
+      ws._id,
+      stream.open.deliveryId,
+      0,
+      {
+        status: 'failed',
+        lastAttemptAt: null,
+        nextAttemptAt: null,
+        lastResponseStatus: null,
+        lastError: 'skipped: the destination was re-enabled from now',
+      },
+      now,
+    );
   }
   await deps.store.streams.save(stream._id, { next: await deps.store.streamLog.cursorAtEnd(ws._id), open: null }, now);
 }
 
-export async function deleteWebhook(deps: ApiDeps, ws: WorkspaceDoc, actor: Actor, id: string): Promise<{ id: string; deleted: true }> {
+export async function deleteWebhook(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  actor: Actor,
+  id: string,
+): Promise<{ id: string; deleted: true }> {
   const doc = await deps.store.webhooks.deleteForWorkspace(ws._id, id);
   if (!doc) throw notFound('webhook', id);
   await deps.store.streams.deleteForWebhook(ws._id, id);
-  await recordWebhookChange(deps, ws, actor, doc, 'webhook_deleted', 'Webhook destination deleted', describeDestination(doc));
+  await recordWebhookChange(
+    deps,
+    ws,
+    actor,
+    doc,
+    'webhook_deleted',
+    'Webhook destination deleted',
+    describeDestination(doc),
+  );
   await wakeStream(deps, doc);
   return { id, deleted: true };
 }
 
 /** The new secret signs at once; the previous one keeps signing beside it for 24 hours. */
-export async function rotateWebhookSecret(deps: ApiDeps, ws: WorkspaceDoc, actor: Actor, id: string): Promise<{ webhook: WebhookView; secret: string; previousSecretExpiresAt: string }> {
+export async function rotateWebhookSecret(
+  deps: ApiDeps,
+  ws: WorkspaceDoc,
+  actor: Actor,
+  id: string,
+): Promise<{ webhook: WebhookView; secret: string; previousSecretExpiresAt: string }> {
   const current = await load(deps, ws, id);
   const key = keyOf(deps);
   const now = deps.clock();

@@ -3,7 +3,9 @@ import { canonicalJson } from './canonical.ts';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units, recursively, without whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, '\u20ac': 1, '\r': 2 })).toBe('{"\\r":2,"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1,"€":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, '\u20ac': 1, '\r': 2 })).toBe(
+      '{"\\r":2,"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1,"€":1}',
+    );
   });
 
   it('writes numbers in the ECMAScript shortest form', () => {

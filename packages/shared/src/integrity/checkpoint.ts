@@ -91,7 +91,9 @@ export function checkpointSigningInput(h: CheckpointHeader): string {
 
 /** Hex SHA-256 of the canonical JSON of the whole checkpoint, signature included: what `previous` names. */
 export function checkpointHash(c: Checkpoint): string {
-  return createHash('sha256').update(canonicalJson({ ...checkpointHeaderOf(c), signature: c.signature }), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ ...checkpointHeaderOf(c), signature: c.signature }), 'utf8')
+    .digest('hex');
 }
 
 export function purgeHeaderOf(h: PurgeRecordHeader): PurgeRecordHeader {

@@ -55,7 +55,11 @@ describe('event hash', () => {
   });
 
   it('normalises dates: a Date and its ISO string hash alike; a missing target is null', () => {
-    const a = { ...WORKED_EXAMPLE, occurredAt: new Date('2024-05-01T12:00:00.000Z'), recordedAt: '2024-05-01T12:00:00.250Z' };
+    const a = {
+      ...WORKED_EXAMPLE,
+      occurredAt: new Date('2024-05-01T12:00:00.000Z'),
+      recordedAt: '2024-05-01T12:00:00.250Z',
+    };
     expect(eventHash(a)).toBe(HASH);
     const noTarget = { ...WORKED_EXAMPLE, target: undefined } as unknown as HashableEvent;
     expect(eventHash(noTarget)).toBe(eventHash({ ...WORKED_EXAMPLE, target: null }));

@@ -2,7 +2,21 @@ import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical.ts';
 
 /** The immutable fields of an event that its hash covers, and nothing else. */
-export const HASHED_FIELDS = ['id', 'workspaceId', 'organizationId', 'seq', 'category', 'action', 'actor', 'target', 'description', 'metadata', 'occurredAt', 'recordedAt', 'context'] as const;
+export const HASHED_FIELDS = [
+  'id',
+  'workspaceId',
+  'organizationId',
+  'seq',
+  'category',
+  'action',
+  'actor',
+  'target',
+  'description',
+  'metadata',
+  'occurredAt',
+  'recordedAt',
+  'context',
+] as const;
 
 export interface HashableEvent {
   id: string;

@@ -18,7 +18,9 @@ import * as crypto from 'node:crypto';
 
 type Bin = string; // 32 bytes as a latin1 string
 const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: 'binary') => string }).hash;
-const sha256Bin: (data: Buffer) => Bin = oneShot ? (data) => oneShot('sha256', data, 'binary') : (data) => crypto.createHash('sha256').update(data).digest('binary');
+const sha256Bin: (data: Buffer) => Bin = oneShot
+  ? (data) => oneShot('sha256', data, 'binary')
+  : (data) => crypto.createHash('sha256').update(data).digest('binary');
 const EMPTY = crypto.createHash('sha256').digest();
 const leafScratch = Buffer.alloc(33); // 0x00 ‖ 32-byte leaf
 const nodeScratch = Buffer.alloc(65, 1); // 0x01 ‖ left ‖ right (byte 0 is never overwritten)
@@ -35,7 +37,10 @@ function leafBinHex(hex: string): Bin {
 }
 
 function nodeBin(left: Bin, right: Bin): Bin {
-  if (left.length !== 32 || right.length !== 32) return sha256Bin(Buffer.concat([nodeScratch.subarray(0, 1), Buffer.from(left, 'latin1'), Buffer.from(right, 'latin1')]));
+  if (left.length !== 32 || right.length !== 32)
+    return sha256Bin(
+      Buffer.concat([nodeScratch.subarray(0, 1), Buffer.from(left, 'latin1'), Buffer.from(right, 'latin1')]),
+    );
   nodeScratch.write(left, 1, 'latin1');
   nodeScratch.write(right, 33, 'latin1');
   return sha256Bin(nodeScratch);
@@ -77,7 +82,8 @@ export function merkleRootOfHexLeaves(leaves: string[]): Buffer {
 
 /** RFC 6962 PATH(m, D[n]): the sibling hashes from the leaf up to the root. */
 export function inclusionPathOfLeaves(leaves: Buffer[], index: number): Buffer[] {
-  if (!Number.isSafeInteger(index) || index < 0 || index >= leaves.length) throw new RangeError(`leaf index ${index} is outside a tree of ${leaves.length}`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= leaves.length)
+    throw new RangeError(`leaf index ${index} is outside a tree of ${leaves.length}`);
   const path: Buffer[] = [];
   let level = leaves.map(leafBin);
   let i = index;

@@ -4,10 +4,26 @@ import { countRanges, expandRanges, inRanges, isNormalRanges, toRanges } from '.
 
 describe('seq ranges', () => {
   it('merges adjacent numbers, in any order, once each', () => {
-    expect(toRanges([5, 1, 2, 3, 9, 10, 3, 7])).toEqual([{ first: 1, last: 3 }, { first: 5, last: 5 }, { first: 7, last: 7 }, { first: 9, last: 10 }]);
+    expect(toRanges([5, 1, 2, 3, 9, 10, 3, 7])).toEqual([
+      { first: 1, last: 3 },
+      { first: 5, last: 5 },
+      { first: 7, last: 7 },
+      { first: 9, last: 10 },
+    ]);
     expect(toRanges([])).toEqual([]);
-    expect(countRanges([{ first: 1, last: 3 }, { first: 5, last: 5 }, { first: 9, last: 10 }])).toBe(6);
-    expect(expandRanges([{ first: 1, last: 3 }, { first: 9, last: 10 }])).toEqual([1, 2, 3, 9, 10]);
+    expect(
+      countRanges([
+        { first: 1, last: 3 },
+        { first: 5, last: 5 },
+        { first: 9, last: 10 },
+      ]),
+    ).toBe(6);
+    expect(
+      expandRanges([
+        { first: 1, last: 3 },
+        { first: 9, last: 10 },
+      ]),
+    ).toEqual([1, 2, 3, 9, 10]);
   });
 
   it('property: expand ∘ toRanges is the sorted set; inRanges agrees with membership; output is normal', () => {
@@ -23,9 +39,24 @@ describe('seq ranges', () => {
   });
 
   it('tells normal ranges from overlapping, adjacent, reversed or fractional ones', () => {
-    expect(isNormalRanges([{ first: 1, last: 2 }, { first: 4, last: 4 }])).toBe(true);
-    expect(isNormalRanges([{ first: 1, last: 2 }, { first: 3, last: 4 }])).toBe(false);
-    expect(isNormalRanges([{ first: 1, last: 5 }, { first: 3, last: 8 }])).toBe(false);
+    expect(
+      isNormalRanges([
+        { first: 1, last: 2 },
+        { first: 4, last: 4 },
+      ]),
+    ).toBe(true);
+    expect(
+      isNormalRanges([
+        { first: 1, last: 2 },
+        { first: 3, last: 4 },
+      ]),
+    ).toBe(false);
+    expect(
+      isNormalRanges([
+        { first: 1, last: 5 },
+        { first: 3, last: 8 },
+      ]),
+    ).toBe(false);
     expect(isNormalRanges([{ first: 4, last: 1 }])).toBe(false);
     expect(isNormalRanges([{ first: 1.5, last: 2 }])).toBe(false);
   });

@@ -1,9 +1,30 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkpointHash, checkpointSigningInput, CheckpointSchema, purgeSigningInput, type CheckpointHeader } from './checkpoint.ts';
+import {
+  checkpointHash,
+  checkpointSigningInput,
+  CheckpointSchema,
+  purgeSigningInput,
+  type CheckpointHeader,
+} from './checkpoint.ts';
 import { generateSigningKeyValue, keyIdOf, parseSigningKey, signText, verifyText } from './signing.ts';
 
-const header: CheckpointHeader = { id: 'chk_1', workspaceId: 'ws_1', number: 2, count: 3, seqs: [{ first: 4, last: 5 }, { first: 7, last: 7 }], from: 4, through: 7, root: 'ab'.repeat(32), previous: 'cd'.repeat(32), sealedAt: '2024-05-01T12:01:00.000Z', keyId: 'ed25519:0011223344556677' };
+const header: CheckpointHeader = {
+  id: 'chk_1',
+  workspaceId: 'ws_1',
+  number: 2,
+  count: 3,
+  seqs: [
+    { first: 4, last: 5 },
+    { first: 7, last: 7 },
+  ],
+  from: 4,
+  through: 7,
+  root: 'ab'.repeat(32),
+  previous: 'cd'.repeat(32),
+  sealedAt: '2024-05-01T12:01:00.000Z',
+  keyId: 'ed25519:0011223344556677',
+};
 
 describe('signing keys', () => {
   it('round-trips AUDIT_SIGNING_KEY as base64 DER and as PEM, with a stable key id', () => {
@@ -18,7 +39,9 @@ describe('signing keys', () => {
   });
 
   it('refuses other key types and garbage with a clear message', () => {
-    const rsa = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    const rsa = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'der', type: 'pkcs8' })
+      .toString('base64');
     expect(() => parseSigningKey(rsa)).toThrow(/must be an Ed25519 key, not ec/);
     expect(() => parseSigningKey('not a key')).toThrow(/AUDIT_SIGNING_KEY is not a PKCS#8/);
   });
@@ -47,6 +70,20 @@ describe('checkpoint encoding', () => {
     expect(checkpointHash(withExtras)).toBe(checkpointHash(c));
     expect(checkpointHash({ ...c, signature: 'c2lo' })).not.toBe(checkpointHash(c));
     expect(CheckpointSchema.parse(withExtras)).toEqual(c);
-    expect(purgeSigningInput({ id: 'prg_1', workspaceId: 'ws_1', runId: 'ret_1', cutoff: 'a', seqs: [{ first: 1, last: 2 }], count: 2, createdAt: 'b', keyId: 'k', signature: 's' } as never)).toBe('{"count":2,"createdAt":"b","cutoff":"a","id":"prg_1","keyId":"k","runId":"ret_1","seqs":[{"first":1,"last":2}],"workspaceId":"ws_1"}');
+    expect(
+      purgeSigningInput({
+        id: 'prg_1',
+        workspaceId: 'ws_1',
+        runId: 'ret_1',
+        cutoff: 'a',
+        seqs: [{ first: 1, last: 2 }],
+        count: 2,
+        createdAt: 'b',
+        keyId: 'k',
+        signature: 's',
+      } as never),
+    ).toBe(
+      '{"count":2,"createdAt":"b","cutoff":"a","id":"prg_1","keyId":"k","runId":"ret_1","seqs":[{"first":1,"last":2}],"workspaceId":"ws_1"}',
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 
 /** An Ed25519 key that signs checkpoints and purge records. */
 export interface SigningKey {
@@ -18,11 +26,16 @@ export function parseSigningKey(value: string): SigningKey {
   const text = value.trim();
   let privateKey: KeyObject;
   try {
-    privateKey = text.startsWith('-----BEGIN') ? createPrivateKey(text) : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
+    privateKey = text.startsWith('-----BEGIN')
+      ? createPrivateKey(text)
+      : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
   } catch {
-    throw new Error('AUDIT_SIGNING_KEY is not a PKCS#8 private key (expected base64 DER or a PEM "BEGIN PRIVATE KEY" block)');
+    throw new Error(
+      'AUDIT_SIGNING_KEY is not a PKCS#8 private key (expected base64 DER or a PEM "BEGIN PRIVATE KEY" block)',
+    );
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`AUDIT_SIGNING_KEY must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'unknown'}`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(`AUDIT_SIGNING_KEY must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'unknown'}`);
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   const publicKey = Buffer.from(jwk.x!, 'base64url').toString('base64');
   return { keyId: keyIdOf(publicKey), publicKey, privateKey };
@@ -45,7 +58,10 @@ function publicKeyObject(publicKeyB64: string): KeyObject | null {
   if (key === undefined) {
     const raw = Buffer.from(publicKeyB64, 'base64');
     try {
-      key = raw.length === 32 ? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' }) : null;
+      key =
+        raw.length === 32
+          ? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' })
+          : null;
     } catch {
       key = null;
     }

@@ -32,7 +32,14 @@
  *   service's checkpoint of that number; different, or absent from the service, is `rewritten`.
  * ok is findings.length === 0.
  */
-import { checkpointHash, checkpointHeaderOf, checkpointSigningInput, purgeSigningInput, type Checkpoint, type PurgeRecord } from './checkpoint.ts';
+import {
+  checkpointHash,
+  checkpointHeaderOf,
+  checkpointSigningInput,
+  purgeSigningInput,
+  type Checkpoint,
+  type PurgeRecord,
+} from './checkpoint.ts';
 import { canonicalJson } from './canonical.ts';
 import { eventHash, type HashableEvent } from './event-hash.ts';
 import { merkleRootOfHexLeaves } from './merkle.ts';
@@ -50,7 +57,16 @@ export interface VerifyInput {
   held?: Checkpoint[];
 }
 
-export type FindingKind = 'modified' | 'missing' | 'inserted' | 'reordered' | 'bad-signature' | 'broken-chain' | 'unknown-key' | 'bad-root' | 'rewritten';
+export type FindingKind =
+  | 'modified'
+  | 'missing'
+  | 'inserted'
+  | 'reordered'
+  | 'bad-signature'
+  | 'broken-chain'
+  | 'unknown-key'
+  | 'bad-root'
+  | 'rewritten';
 
 export interface Finding {
   kind: FindingKind;
@@ -63,13 +79,32 @@ export interface Finding {
 export interface VerifyReport {
   ok: boolean;
   findings: Finding[];
-  counts: { events: number; sealed: number; unsealed: number; purged: number; checkpoints: number; purgeRecords: number };
+  counts: {
+    events: number;
+    sealed: number;
+    unsealed: number;
+    purged: number;
+    checkpoints: number;
+    purgeRecords: number;
+  };
 }
 
 type Event = VerifyInput['events'][number];
 type Sealed = VerifyInput['checkpoints'][number];
-interface Position { seq: number; leaf: string; checkpoint: number; hadEvent: boolean; explained: boolean }
-interface Candidate { event: Event; hash: string | null; at?: Position; fallback: 'modified' | 'inserted' | 'unsealed'; why: string }
+interface Position {
+  seq: number;
+  leaf: string;
+  checkpoint: number;
+  hadEvent: boolean;
+  explained: boolean;
+}
+interface Candidate {
+  event: Event;
+  hash: string | null;
+  at?: Position;
+  fallback: 'modified' | 'inserted' | 'unsealed';
+  why: string;
+}
 
 export const REORDER_BUDGET = 100_000;
 const HEX32 = /^[0-9a-f]{64}$/;
@@ -86,11 +121,13 @@ function hashOf(e: Event, seq?: number): string | null {
 function rootProblem(c: Sealed): { problem: string | null; usable: boolean } {
   if (!isNormalRanges(c.seqs)) return { problem: 'seqs are not ascending, separate ranges', usable: false };
   const n = countRanges(c.seqs);
-  if (!Array.isArray(c.leaves) || c.leaves.length !== n) return { problem: `seqs cover ${n} events but ${c.leaves?.length ?? 0} leaves are given`, usable: false };
+  if (!Array.isArray(c.leaves) || c.leaves.length !== n)
+    return { problem: `seqs cover ${n} events but ${c.leaves?.length ?? 0} leaves are given`, usable: false };
   if (!c.leaves.every((l) => HEX32.test(l))) return { problem: 'a leaf is not a hex SHA-256 hash', usable: false };
   const first = c.seqs[0]?.first;
   const last = c.seqs[c.seqs.length - 1]?.last;
-  if (c.from > c.through || (first !== undefined && first < c.from) || (last !== undefined && last > c.through)) return { problem: `seqs lie outside its span [${c.from}, ${c.through}]`, usable: true };
+  if (c.from > c.through || (first !== undefined && first < c.from) || (last !== undefined && last > c.through))
+    return { problem: `seqs lie outside its span [${c.from}, ${c.through}]`, usable: true };
   if (c.count !== n) return { problem: `count is ${c.count} but seqs cover ${n}`, usable: true };
   const root = merkleRootOfHexLeaves(c.leaves).toString('hex');
   if (root !== c.root) return { problem: `its leaves hash to ${root}, not the signed root ${c.root}`, usable: true };
@@ -100,18 +137,37 @@ function rootProblem(c: Sealed): { problem: string | null; usable: boolean } {
 function storedNote(e: Event, recomputed: string | null, leaf: string): string {
   if (recomputed === null) return ' (its fields cannot be hashed)';
   if (e.hash == null || e.hash === recomputed) return e.hash == null ? '' : '; its stored hash was changed to match';
-  return e.hash === leaf ? '; its stored hash still equals the sealed one' : `; its stored hash ${e.hash} matches neither`;
+  return e.hash === leaf
+    ? '; its stored hash still equals the sealed one'
+    : `; its stored hash ${e.hash} matches neither`;
 }
 
 export function verifyLog(input: VerifyInput): VerifyReport {
   const chainFindings: Finding[] = [];
   const eventFindings: Finding[] = [];
-  const counts = { events: input.events.length, sealed: 0, unsealed: 0, purged: 0, checkpoints: input.checkpoints.length, purgeRecords: input.purges.length };
+  const counts = {
+    events: input.events.length,
+    sealed: 0,
+    unsealed: 0,
+    purged: 0,
+    checkpoints: input.checkpoints.length,
+    purgeRecords: input.purges.length,
+  };
   const keys = new Map(input.keys.map((k) => [k.keyId, k.publicKey]));
   const signed = (what: string, keyId: string, text: string, signature: string, at: { checkpoint?: number }) => {
     const publicKey = keys.get(keyId);
-    if (publicKey === undefined) chainFindings.push({ kind: 'unknown-key', ...at, message: `${what} is signed with key ${keyId}, which is not among the published keys` });
-    else if (!verifyText(text, signature, publicKey)) chainFindings.push({ kind: 'bad-signature', ...at, message: `${what}: the signature does not verify with key ${keyId}` });
+    if (publicKey === undefined)
+      chainFindings.push({
+        kind: 'unknown-key',
+        ...at,
+        message: `${what} is signed with key ${keyId}, which is not among the published keys`,
+      });
+    else if (!verifyText(text, signature, publicKey))
+      chainFindings.push({
+        kind: 'bad-signature',
+        ...at,
+        message: `${what}: the signature does not verify with key ${keyId}`,
+      });
     else return true;
     return false;
   };
@@ -135,14 +191,25 @@ export function verifyLog(input: VerifyInput): VerifyReport {
     if (!prev) {
       if (c.number === 1 && c.previous !== null) broken('checkpoint #1 names a previous checkpoint');
     } else if (c.number !== prev.number + 1) {
-      broken(`checkpoint${c.number - prev.number > 2 ? `s #${prev.number + 1}–#${c.number - 1} are` : ` #${prev.number + 1} is`} missing before #${c.number}`);
+      broken(
+        `checkpoint${c.number - prev.number > 2 ? `s #${prev.number + 1}–#${c.number - 1} are` : ` #${prev.number + 1} is`} missing before #${c.number}`,
+      );
     } else {
       const expected = checkpointHash(prev);
-      if (c.previous !== expected) broken(`checkpoint #${c.number} names previous ${c.previous}, but #${prev.number} hashes to ${expected}`);
+      if (c.previous !== expected)
+        broken(`checkpoint #${c.number} names previous ${c.previous}, but #${prev.number} hashes to ${expected}`);
     }
-    if (prev && c.from <= prev.through) broken(`checkpoint #${c.number}'s span [${c.from}, ${c.through}] overlaps #${prev.number}'s [${prev.from}, ${prev.through}]`);
+    if (prev && c.from <= prev.through)
+      broken(
+        `checkpoint #${c.number}'s span [${c.from}, ${c.through}] overlaps #${prev.number}'s [${prev.from}, ${prev.through}]`,
+      );
     const { problem, usable } = rootProblem(c);
-    if (problem) chainFindings.push({ kind: 'bad-root', ...at, message: `checkpoint #${c.number}: ${problem}${usable ? '' : '; its events cannot be checked'}` });
+    if (problem)
+      chainFindings.push({
+        kind: 'bad-root',
+        ...at,
+        message: `checkpoint #${c.number}: ${problem}${usable ? '' : '; its events cannot be checked'}`,
+      });
     chain.push({ c, usable });
   }
 
@@ -150,14 +217,20 @@ export function verifyLog(input: VerifyInput): VerifyReport {
   const purged: SeqRanges[] = [];
   for (const p of input.purges) {
     if (p.workspaceId !== input.workspaceId) continue;
-    if (signed(`purge record ${p.id}`, p.keyId, purgeSigningInput(p), p.signature, {}) && isNormalRanges(p.seqs)) purged.push(p.seqs);
+    if (signed(`purge record ${p.id}`, p.keyId, purgeSigningInput(p), p.signature, {}) && isNormalRanges(p.seqs))
+      purged.push(p.seqs);
   }
 
   // Events at covered positions.
   const bySeq = new Map<number, Event[]>();
   for (const e of input.events) {
     if (e.workspaceId !== input.workspaceId) {
-      eventFindings.push({ kind: 'inserted', eventId: e.id, seq: e.seq, message: `event ${e.id} (seq ${e.seq}) belongs to workspace ${e.workspaceId}, not ${input.workspaceId}` });
+      eventFindings.push({
+        kind: 'inserted',
+        eventId: e.id,
+        seq: e.seq,
+        message: `event ${e.id} (seq ${e.seq}) belongs to workspace ${e.workspaceId}, not ${input.workspaceId}`,
+      });
       continue;
     }
     const list = bySeq.get(e.seq);
@@ -190,7 +263,8 @@ export function verifyLog(input: VerifyInput): VerifyReport {
       if (match < 0) open.push(at);
       events.forEach((event, j) => {
         if (j === match) return;
-        const why = match >= 0 ? `a second event with seq ${seq}, sealed in checkpoint #${c.number} as ${events[match]!.id}` : '';
+        const why =
+          match >= 0 ? `a second event with seq ${seq}, sealed in checkpoint #${c.number} as ${events[match]!.id}` : '';
         candidates.push({ event, hash: hashes[j]!, at, fallback: match >= 0 ? 'inserted' : 'modified', why });
       });
     }
@@ -212,9 +286,20 @@ export function verifyLog(input: VerifyInput): VerifyReport {
       const after = spans[hi + 1];
       if (before && seq <= before.through) {
         if (!chain[hi]!.usable) counts.unsealed++;
-        else candidates.push({ event, hash: null, fallback: 'inserted', why: `seq ${seq} lies in checkpoint #${before.number}'s span [${before.from}, ${before.through}] but is not among its seqs` });
+        else
+          candidates.push({
+            event,
+            hash: null,
+            fallback: 'inserted',
+            why: `seq ${seq} lies in checkpoint #${before.number}'s span [${before.from}, ${before.through}] but is not among its seqs`,
+          });
       } else if (before && after && after.number === before.number + 1) {
-        candidates.push({ event, hash: null, fallback: 'inserted', why: `seq ${seq} lies between checkpoints #${before.number} and #${after.number}, which do not cover it` });
+        candidates.push({
+          event,
+          hash: null,
+          fallback: 'inserted',
+          why: `seq ${seq} lies between checkpoints #${before.number} and #${after.number}, which do not cover it`,
+        });
       } else {
         candidates.push({ event, hash: null, fallback: 'unsealed', why: '' });
       }
@@ -238,18 +323,42 @@ export function verifyLog(input: VerifyInput): VerifyReport {
     }
     if (home) {
       home.explained = true;
-      eventFindings.push({ kind: 'reordered', eventId: event.id, seq: event.seq, checkpoint: home.checkpoint, message: `event ${event.id} has seq ${event.seq}, but checkpoint #${home.checkpoint} sealed it at seq ${home.seq}` });
+      eventFindings.push({
+        kind: 'reordered',
+        eventId: event.id,
+        seq: event.seq,
+        checkpoint: home.checkpoint,
+        message: `event ${event.id} has seq ${event.seq}, but checkpoint #${home.checkpoint} sealed it at seq ${home.seq}`,
+      });
     } else if (cand.fallback === 'unsealed') {
       counts.unsealed++;
     } else if (cand.fallback === 'inserted') {
-      eventFindings.push({ kind: 'inserted', eventId: event.id, seq: event.seq, ...(cand.at ? { checkpoint: cand.at.checkpoint } : {}), message: `event ${event.id}: ${cand.why}` });
+      eventFindings.push({
+        kind: 'inserted',
+        eventId: event.id,
+        seq: event.seq,
+        ...(cand.at ? { checkpoint: cand.at.checkpoint } : {}),
+        message: `event ${event.id}: ${cand.why}`,
+      });
     } else {
       const at = cand.at!;
-      eventFindings.push({ kind: 'modified', eventId: event.id, seq: event.seq, checkpoint: at.checkpoint, message: `event ${event.id} (seq ${event.seq}) hashes to ${cand.hash ?? '(unhashable)'}, not the ${at.leaf} checkpoint #${at.checkpoint} sealed${storedNote(event, cand.hash, at.leaf)}` });
+      eventFindings.push({
+        kind: 'modified',
+        eventId: event.id,
+        seq: event.seq,
+        checkpoint: at.checkpoint,
+        message: `event ${event.id} (seq ${event.seq}) hashes to ${cand.hash ?? '(unhashable)'}, not the ${at.leaf} checkpoint #${at.checkpoint} sealed${storedNote(event, cand.hash, at.leaf)}`,
+      });
     }
   }
   for (const p of open) {
-    if (!p.hadEvent && !p.explained) eventFindings.push({ kind: 'missing', seq: p.seq, checkpoint: p.checkpoint, message: `seq ${p.seq}, sealed in checkpoint #${p.checkpoint}, has no event and no purge record lists it` });
+    if (!p.hadEvent && !p.explained)
+      eventFindings.push({
+        kind: 'missing',
+        seq: p.seq,
+        checkpoint: p.checkpoint,
+        message: `seq ${p.seq}, sealed in checkpoint #${p.checkpoint}, has no event and no purge record lists it`,
+      });
   }
   eventFindings.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
 
@@ -264,12 +373,22 @@ export function verifyLog(input: VerifyInput): VerifyReport {
     seen.add(`${h.number}:${hash}`);
     const svc = byNumber.get(h.number);
     if (!svc) {
-      heldFindings.push({ kind: 'rewritten', checkpoint: h.number, message: `checkpoint #${h.number} held by you is missing from the service` });
+      heldFindings.push({
+        kind: 'rewritten',
+        checkpoint: h.number,
+        message: `checkpoint #${h.number} held by you is missing from the service`,
+      });
     } else if (checkpointHash(svc) !== hash) {
       const mine = { ...checkpointHeaderOf(h), signature: h.signature } as Record<string, unknown>;
       const theirs = { ...checkpointHeaderOf(svc), signature: svc.signature } as Record<string, unknown>;
-      const fields = Object.keys(mine).filter((k) => canonicalJson(mine[k] ?? null) !== canonicalJson(theirs[k] ?? null));
-      heldFindings.push({ kind: 'rewritten', checkpoint: h.number, message: `checkpoint #${h.number} differs from the copy you hold (${fields.join(', ')})` });
+      const fields = Object.keys(mine).filter(
+        (k) => canonicalJson(mine[k] ?? null) !== canonicalJson(theirs[k] ?? null),
+      );
+      heldFindings.push({
+        kind: 'rewritten',
+        checkpoint: h.number,
+        message: `checkpoint #${h.number} differs from the copy you hold (${fields.join(', ')})`,
+      });
     }
   }
 

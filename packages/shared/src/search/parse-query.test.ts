@@ -15,7 +15,14 @@ function errorOf(q: string): { position: number; message: string } {
 
 describe('parseQuery', () => {
   it('reads an empty query as no conditions', () => {
-    expect(parseQuery('   ')).toEqual({ text: [], categories: { include: [], exclude: [] }, actions: { include: [], exclude: [] }, workspaces: { include: [], exclude: [] }, after: null, before: null });
+    expect(parseQuery('   ')).toEqual({
+      text: [],
+      categories: { include: [], exclude: [] },
+      actions: { include: [], exclude: [] },
+      workspaces: { include: [], exclude: [] },
+      after: null,
+      before: null,
+    });
   });
 
   it('splits words, lower-cases them, and marks the last of a compound as the prefix', () => {
@@ -39,7 +46,9 @@ describe('parseQuery', () => {
   });
 
   it('reads categories and actions, with commas and wildcards, as alternatives', () => {
-    const q = parseQuery('category:lock,auth -category:billing action:lock.created,workflow.* action:failed -action:auth.oidc_token_exchange_success');
+    const q = parseQuery(
+      'category:lock,auth -category:billing action:lock.created,workflow.* action:failed -action:auth.oidc_token_exchange_success',
+    );
     expect(q.categories).toEqual({ include: ['lock', 'auth'], exclude: ['billing'] });
     expect(q.actions.include).toEqual([
       { category: 'lock', action: 'created' },
@@ -50,7 +59,12 @@ describe('parseQuery', () => {
   });
 
   it('expands a bare action to every category that has it', () => {
-    expect(parseQuery('action:created').actions.include.map((a) => a.category)).toEqual(['workspace', 'schedule', 'release', 'lock']);
+    expect(parseQuery('action:created').actions.include.map((a) => a.category)).toEqual([
+      'workspace',
+      'schedule',
+      'release',
+      'lock',
+    ]);
   });
 
   it('reads dates as UTC days and instants with offsets, keeping the narrowest bounds', () => {
@@ -60,7 +74,10 @@ describe('parseQuery', () => {
   });
 
   it('keeps workspace values with their positions for the server to resolve', () => {
-    expect(parseQuery('x workspace:"EU prod" -workspace:ws_1').workspaces).toEqual({ include: [{ value: 'EU prod', position: 13 }], exclude: [{ value: 'ws_1', position: 33 }] });
+    expect(parseQuery('x workspace:"EU prod" -workspace:ws_1').workspaces).toEqual({
+      include: [{ value: 'EU prod', position: 13 }],
+      exclude: [{ value: 'ws_1', position: 33 }],
+    });
   });
 
   it.each<[string, number, RegExp]>([

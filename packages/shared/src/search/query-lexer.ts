@@ -35,13 +35,18 @@ export function lexQuery(q: string): RawTerm[] {
     const negated = q[i] === '-';
     if (negated) {
       i++;
-      if (i >= q.length || isSpace(q[i])) throw new QuerySyntaxError(position, '"-" must be followed, without a space, by the qualifier, word or phrase to exclude');
+      if (i >= q.length || isSpace(q[i]))
+        throw new QuerySyntaxError(
+          position,
+          '"-" must be followed, without a space, by the qualifier, word or phrase to exclude',
+        );
     }
     const named = QUALIFIER.exec(q.slice(i));
     const qualifier = named ? named[1]!.toLowerCase() : null;
     if (named) {
       i += named[0].length;
-      if (i >= q.length || isSpace(q[i])) throw new QuerySyntaxError(position, `"${named[1]}:" needs a value right after the colon`);
+      if (i >= q.length || isSpace(q[i]))
+        throw new QuerySyntaxError(position, `"${named[1]}:" needs a value right after the colon`);
     }
     const { value, valuePosition, quoted, end } = readValue(q, i);
     terms.push({ position, negated, qualifier, value, valuePosition, quoted });
@@ -61,7 +66,8 @@ function readValue(q: string, start: number): { value: string; valuePosition: nu
   }
   let end = start;
   while (end < q.length && !isSpace(q[end])) {
-    if (q[end] === '"') throw new QuerySyntaxError(end, 'a quote may only start a phrase or a qualifier value; put a space before it');
+    if (q[end] === '"')
+      throw new QuerySyntaxError(end, 'a quote may only start a phrase or a qualifier value; put a space before it');
     end++;
   }
   return { value: q.slice(start, end), valuePosition: start, quoted: false, end };

@@ -24,7 +24,8 @@ export function parseInstant(value: string): Date | Invalid {
   if (day) {
     const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
     const date = new Date(Date.UTC(y, m - 1, d));
-    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return { error: `"${value}" is not a calendar date` };
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+      return { error: `"${value}" is not a calendar date` };
     return date;
   }
   if (INSTANT.test(value)) {
@@ -48,14 +49,20 @@ export function parseAction(value: string): ActionRef[] | Invalid {
   const lower = value.toLowerCase();
   const dot = lower.indexOf('.');
   if (dot === -1) {
-    const refs = CATEGORIES.filter((c) => (CATALOGUE[c] as readonly string[]).includes(lower)).map((category) => ({ category, action: lower }));
-    return refs.length > 0 ? refs : { error: `"${value}" is not an action of any category; write category.action, e.g. lock.created, or lock.*` };
+    const refs = CATEGORIES.filter((c) => (CATALOGUE[c] as readonly string[]).includes(lower)).map((category) => ({
+      category,
+      action: lower,
+    }));
+    return refs.length > 0
+      ? refs
+      : { error: `"${value}" is not an action of any category; write category.action, e.g. lock.created, or lock.*` };
   }
   const category = lower.slice(0, dot);
   const action = lower.slice(dot + 1);
   if (!isCategory(category)) return { error: `"${category}" is not a category (known: ${CATEGORIES.join(', ')})` };
   if (action === '*') return [{ category, action: null }];
   const known = CATALOGUE[category] as readonly string[];
-  if (!known.includes(action)) return { error: `"${action}" is not an action of category "${category}" (known: ${known.join(', ')}, or *)` };
+  if (!known.includes(action))
+    return { error: `"${action}" is not an action of category "${category}" (known: ${known.join(', ')}, or *)` };
   return [{ category, action }];
 }

@@ -28,7 +28,11 @@ export class SigningKeysStore {
   async register(keyId: string, publicKey: string, now: Date): Promise<void> {
     const last = this.touched.get(keyId);
     if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS) return;
-    await this.col.updateOne({ _id: keyId }, { $setOnInsert: { algorithm: 'Ed25519', publicKey, firstUsedAt: now }, $set: { lastUsedAt: now } }, { upsert: true });
+    await this.col.updateOne(
+      { _id: keyId },
+      { $setOnInsert: { algorithm: 'Ed25519', publicKey, firstUsedAt: now }, $set: { lastUsedAt: now } },
+      { upsert: true },
+    );
     this.touched.set(keyId, now.getTime());
   }
 

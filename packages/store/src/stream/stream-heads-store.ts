@@ -54,7 +54,8 @@ export class StreamHeadsStore {
    */
   advance(workspaceId: string, last: number, at: Date): void {
     const known = this.pending.get(workspaceId);
-    if (!known || last > known.last) this.pending.set(workspaceId, { last, at: known && known.at > at ? known.at : at });
+    if (!known || last > known.last)
+      this.pending.set(workspaceId, { last, at: known && known.at > at ? known.at : at });
     if (!this.writing.has(workspaceId)) this.writing.set(workspaceId, this.drain(workspaceId));
   }
 

@@ -183,7 +183,11 @@ export class StreamLogStore {
       // destination disabled for longer than retention): then the stream goes on from the oldest
       // claim left. Telling the two apart costs one `_id` read; the scan only the rare second.
       if (first > (await this.startHint(workspaceId, true)) - 1) return null;
-      const oldest = await this.claims.find({ workspaceId, first: { $gt: first } }, { projection: { _id: 1, first: 1 } }).sort({ first: 1 }).limit(1).next();
+      const oldest = await this.claims
+        .find({ workspaceId, first: { $gt: first } }, { projection: { _id: 1, first: 1 } })
+        .sort({ first: 1 })
+        .limit(1)
+        .next();
       return oldest ? this.resolve(workspaceId, oldest.first, now) : null;
     }
     const claim = decodeClaim(doc);
@@ -223,29 +227,50 @@ export class StreamLogStore {
    * first claim then.
    */
   async cursorAt(workspaceId: string, at: Date): Promise<StreamCursor> {
-    const first = await this.events.find({ workspaceId, recordedAt: { $gte: at } }, { projection: { seq: 1 } }).sort({ recordedAt: 1, _id: 1 }).limit(1).next();
+    const first = await this.events
+      .find({ workspaceId, recordedAt: { $gte: at } }, { projection: { seq: 1 } })
+      .sort({ recordedAt: 1, _id: 1 })
+      .limit(1)
+      .next();
     if (!first) return this.cursorAtEnd(workspaceId);
     const claim = await this.claimHolding(workspaceId, first.seq);
     if (claim !== null) return { claim, seq: first.seq };
-    const oldest = await this.claims.find({ workspaceId }, { projection: { first: 1 } }).sort({ first: 1 }).limit(1).next();
+    const oldest = await this.claims
+      .find({ workspaceId }, { projection: { first: 1 } })
+      .sort({ first: 1 })
+      .limit(1)
+      .next();
     return oldest ? { claim: oldest.first, seq: oldest.first } : this.cursorAtEnd(workspaceId);
   }
 
   /** The last `seq` recorded at or before `at`, or null when there is none (a replay's end). */
   async lastSeqAt(workspaceId: string, at: Date): Promise<number | null> {
-    const last = await this.events.find({ workspaceId, recordedAt: { $lte: at } }, { projection: { seq: 1 } }).sort({ recordedAt: -1, _id: -1 }).limit(1).next();
+    const last = await this.events
+      .find({ workspaceId, recordedAt: { $lte: at } }, { projection: { seq: 1 } })
+      .sort({ recordedAt: -1, _id: -1 })
+      .limit(1)
+      .next();
     return last?.seq ?? null;
   }
 
   /** The claim holding `seq`, for a stream positioned by time (backfill, replay): scans on FerretDB. */
   async claimHolding(workspaceId: string, seq: number): Promise<number | null> {
-    const c = await this.claims.find({ workspaceId, first: { $lte: seq } }, { projection: { first: 1, last: 1 } }).sort({ first: -1 }).limit(1).next();
+    const c = await this.claims
+      .find({ workspaceId, first: { $lte: seq } }, { projection: { first: 1, last: 1 } })
+      .sort({ first: -1 })
+      .limit(1)
+      .next();
     return c && c.last >= seq ? c.first : null;
   }
 
   /** Retention: claims whose every event is past the cut-off, at most `limit`, and their marks. */
   async deleteExpired(workspaceId: string, cutoff: Date, limit: number): Promise<number> {
-    const ids = (await this.claims.find({ workspaceId, claimedAt: { $lt: cutoff } }, { projection: { _id: 1 } }).limit(limit).toArray()).map((c) => c._id);
+    const ids = (
+      await this.claims
+        .find({ workspaceId, claimedAt: { $lt: cutoff } }, { projection: { _id: 1 } })
+        .limit(limit)
+        .toArray()
+    ).map((c) => c._id);
     if (ids.length === 0) return 0;
     await this.claims.deleteMany({ _id: { $in: ids } });
     await this.commits.deleteMany({ _id: { $in: ids } });

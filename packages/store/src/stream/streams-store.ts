@@ -81,7 +81,11 @@ export class StreamsStore {
   }
 
   /** By `_id` alone: the owner was checked when the stream was loaded. */
-  async save(id: string, changes: Partial<Omit<StreamDoc, '_id' | 'workspaceId' | 'webhookId' | 'kind'>>, now: Date): Promise<void> {
+  async save(
+    id: string,
+    changes: Partial<Omit<StreamDoc, '_id' | 'workspaceId' | 'webhookId' | 'kind'>>,
+    now: Date,
+  ): Promise<void> {
     await this.col.updateOne({ _id: id }, { $set: { ...changes, updatedAt: now } });
   }
 

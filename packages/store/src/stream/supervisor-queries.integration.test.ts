@@ -12,7 +12,10 @@ let store: Store;
 let mongo: Mongo;
 let n = 0;
 beforeAll(async () => {
-  ({ store, mongo } = await openStore((inject as (k: string) => unknown)('mongodbUri') as string, `t_sup_${randomBytes(4).toString('hex')}`));
+  ({ store, mongo } = await openStore(
+    (inject as (k: string) => unknown)('mongodbUri') as string,
+    `t_sup_${randomBytes(4).toString('hex')}`,
+  ));
 });
 afterAll(async () => {
   await mongo?.db.dropDatabase();
@@ -22,7 +25,15 @@ afterAll(async () => {
 const at = (s: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
 
 async function workspace(extra: Partial<WorkspaceDoc> = {}): Promise<WorkspaceDoc> {
-  const ws: WorkspaceDoc = { _id: `wsp_${String(++n).padStart(4, '0')}_${randomBytes(3).toString('hex')}`, organizationId: 'org_1', name: 'w', plan: 'enterprise', createdAt: at(0), updatedAt: at(0), ...extra };
+  const ws: WorkspaceDoc = {
+    _id: `wsp_${String(++n).padStart(4, '0')}_${randomBytes(3).toString('hex')}`,
+    organizationId: 'org_1',
+    name: 'w',
+    plan: 'enterprise',
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...extra,
+  };
   await store.workspaces.insert(ws);
   return ws;
 }
@@ -81,7 +92,14 @@ describe("the workspace's hasEnabledWebhooks", () => {
     const mine = await workspace({ hasEnabledWebhooks: false });
     const other = await workspace();
     await store.webhooks.insert(hook(other._id));
-    expect(await store.webhooks.update(mine._id, (await store.webhooks.listForWorkspace(other._id, 1))[0]!._id, { enabled: false }, at(1))).toBeNull();
+    expect(
+      await store.webhooks.update(
+        mine._id,
+        (await store.webhooks.listForWorkspace(other._id, 1))[0]!._id,
+        { enabled: false },
+        at(1),
+      ),
+    ).toBeNull();
     expect(await flag(mine._id)).toBe(false);
     expect(await flag(other._id)).toBe(true);
   });
@@ -112,7 +130,7 @@ describe('the change windows', () => {
     for (const h of [old, before, ...same, later]) await store.webhooks.insert(h);
     const minutes = minutesBetween(at(50), at(300));
     const seen: string[] = [];
-    for (let after: { at: Date; id: string } | null = null; ; ) {
+    for (let after: { at: Date; id: string } | null = null; ;) {
       const page = await store.webhooks.pageChangedSince(minutes, at(50), after, 2);
       seen.push(...page.map((h) => h._id));
       if (page.length < 2) break;
@@ -121,7 +139,7 @@ describe('the change windows', () => {
     expect(seen).toEqual([...same.map((h) => h._id).sort(), later._id]);
   });
 
-  it("finds a destination by the minute of its latest change, which the store keeps with it", async () => {
+  it('finds a destination by the minute of its latest change, which the store keeps with it', async () => {
     // Times of its own: other tests' destinations are written at other minutes.
     const t0 = 100_000;
     const ws = await workspace();
@@ -159,7 +177,8 @@ describe('the change windows', () => {
     const spy = vi.spyOn(store.streamHeads.col, 'updateOne');
     let written: number[];
     try {
-      for (let last = 1; last <= 50; last++) store.streamLog.advanceHint({ workspaceId: ws._id, last, claimedAt: at(last) });
+      for (let last = 1; last <= 50; last++)
+        store.streamLog.advanceHint({ workspaceId: ws._id, last, claimedAt: at(last) });
       await store.streamHeads.flush();
     } finally {
       written = spy.mock.calls.map((c) => (c[1] as { $max: { eventSeq: number } }).$max.eventSeq);
@@ -183,7 +202,23 @@ describe('the change windows', () => {
     const before = new Date();
     const id = `evt_${randomBytes(6).toString('hex')}`;
     await store.events.insertForWorkspace(ws._id, [
-      { _id: id, workspaceId: ws._id, organizationId: 'org_1', category: 'lock', action: 'created', actor: { type: 'user', id: 'u' }, target: null, description: null, metadata: {}, occurredAt: before, recordedAt: before, context: {}, idempotencyKey: null, idem: `auto:${id}`, tokens: [] },
+      {
+        _id: id,
+        workspaceId: ws._id,
+        organizationId: 'org_1',
+        category: 'lock',
+        action: 'created',
+        actor: { type: 'user', id: 'u' },
+        target: null,
+        description: null,
+        metadata: {},
+        occurredAt: before,
+        recordedAt: before,
+        context: {},
+        idempotencyKey: null,
+        idem: `auto:${id}`,
+        tokens: [],
+      },
     ]);
     await store.streamHeads.flush();
     const head = await store.streamHeads.get(ws._id);
@@ -199,7 +234,21 @@ describe('the change windows', () => {
     const ha = hook(a._id);
     const hb = hook(b._id);
     for (const h of [ha, hb]) {
-      await store.streams.create({ _id: h._id, kind: 'live', workspaceId: h.workspaceId, webhookId: h._id, next: { claim: 1, seq: 1 }, open: null, deliveredThrough: null, lastDelivery: null, untilSeq: null, status: 'running', idleSince: null, createdAt: at(0), updatedAt: at(0) });
+      await store.streams.create({
+        _id: h._id,
+        kind: 'live',
+        workspaceId: h.workspaceId,
+        webhookId: h._id,
+        next: { claim: 1, seq: 1 },
+        open: null,
+        deliveredThrough: null,
+        lastDelivery: null,
+        untilSeq: null,
+        status: 'running',
+        idleSince: null,
+        createdAt: at(0),
+        updatedAt: at(0),
+      });
     }
     const found = await store.streams.findMany([
       { workspaceId: a._id, id: ha._id },
@@ -213,18 +262,39 @@ describe('the change windows', () => {
     const hooks = many.map((w) => hook(w._id));
     for (const h of hooks) {
       await store.webhooks.insert(h);
-      await store.streams.create({ _id: h._id, kind: 'live', workspaceId: h.workspaceId, webhookId: h._id, next: { claim: 1, seq: 1 }, open: null, deliveredThrough: null, lastDelivery: null, untilSeq: null, status: 'running', idleSince: null, createdAt: at(0), updatedAt: at(0) });
+      await store.streams.create({
+        _id: h._id,
+        kind: 'live',
+        workspaceId: h.workspaceId,
+        webhookId: h._id,
+        next: { claim: 1, seq: 1 },
+        open: null,
+        deliveredThrough: null,
+        lastDelivery: null,
+        untilSeq: null,
+        status: 'running',
+        idleSince: null,
+        createdAt: at(0),
+        updatedAt: at(0),
+      });
     }
     const ids = many.map((w) => w._id);
-    expect((await store.webhooks.enabledOfWorkspaces(ids)).map((h) => h._id).sort()).toEqual(hooks.map((h) => h._id).sort());
-    expect((await store.streams.findMany(hooks.map((h) => ({ workspaceId: h.workspaceId, id: h._id })))).size).toBe(130);
+    expect((await store.webhooks.enabledOfWorkspaces(ids)).map((h) => h._id).sort()).toEqual(
+      hooks.map((h) => h._id).sort(),
+    );
+    expect((await store.streams.findMany(hooks.map((h) => ({ workspaceId: h.workspaceId, id: h._id })))).size).toBe(
+      130,
+    );
     expect([...(await store.workspaces.findMany([...ids, ...ids])).keys()].sort()).toEqual([...ids].sort());
   });
 
   it("reach FerretDB's indexes: the same filters as the store's, explained", async () => {
     // Which index the planner picks is its own business; what counts is that none of these scans.
     const plan = async (col: string, filter: object) => {
-      const e = (await mongo.db.collection(col).find(filter).explain()) as { queryPlanner?: unknown; filterPushdown?: boolean };
+      const e = (await mongo.db.collection(col).find(filter).explain()) as {
+        queryPlanner?: unknown;
+        filterPushdown?: boolean;
+      };
       return { pushed: e.filterPushdown, plan: JSON.stringify(e.queryPlanner) };
     };
     const searched = { pushed: true, plan: expect.stringMatching(/detail=SEARCH/) };

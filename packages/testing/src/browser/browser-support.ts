@@ -32,7 +32,9 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function openBrowser(opts: { viewport?: { width: number; height: number }; timezoneId?: string } = {}): Promise<Browser> {
+export async function openBrowser(
+  opts: { viewport?: { width: number; height: number }; timezoneId?: string } = {},
+): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true });
   const profile = await mkdtemp(join(tmpdir(), 'viewer-chromium-'));
   let context: BrowserContext;
@@ -44,7 +46,16 @@ export async function openBrowser(opts: { viewport?: { width: number; height: nu
       viewport: opts.viewport ?? { width: 1440, height: 900 },
       timezoneId: opts.timezoneId ?? BROWSER_ZONE,
       locale: 'en-US',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   } catch (err) {
     await rm(profile, { recursive: true, force: true });
@@ -91,7 +102,10 @@ export function focusedDataId(page: Page): Promise<string | null> {
 
 /** Horizontal overflow of the document: the page should never scroll sideways. */
 export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; clientWidth: number }> {
-  return inPage(page, '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })');
+  return inPage(
+    page,
+    '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+  );
 }
 
 /** Presses Tab until `selector` (a CSS selector) has the focus; false when it never gets it. */
@@ -110,7 +124,15 @@ export async function tabTo(page: Page, selector: string, max = 40): Promise<boo
  */
 export function wallClock(at: Date | number, timeZone: string = BROWSER_ZONE): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );

@@ -36,11 +36,25 @@ describe('workspace packages: declared imports, no cycles', () => {
     try {
       mkdirSync(join(dir, 'src'));
       const write = (file: string, text: string) => writeFileSync(join(dir, 'src', file), text);
-      write('main.ts', "import { z } from 'zod';\nimport type { X } from 'undeclared';\nimport { t } from '@audit/testing';\nimport './own.ts';\nimport { readFile } from 'node:fs';\nexport * from '@demo/self/sub';\n");
-      write('typed.ts', "import type { Router } from '@demo/server';\nexport type { Shape } from '@demo/server/shape';\n");
+      write(
+        'main.ts',
+        "import { z } from 'zod';\nimport type { X } from 'undeclared';\nimport { t } from '@audit/testing';\nimport './own.ts';\nimport { readFile } from 'node:fs';\nexport * from '@demo/self/sub';\n",
+      );
+      write(
+        'typed.ts',
+        "import type { Router } from '@demo/server';\nexport type { Shape } from '@demo/server/shape';\n",
+      );
       write('mixed.ts', "import type { A } from '@demo/mixed';\nimport { b } from '@demo/mixed';\n");
-      write('main.test.ts', "import { it } from 'vitest';\nimport { t } from '@audit/testing/hostile';\nimport { y } from '../../elsewhere/src/y.ts';\n");
-      const pkg = { name: '@demo/self', dir, dependencies: new Set(['zod']), devDependencies: new Set(['vitest', '@audit/testing', '@demo/server', '@demo/mixed']) };
+      write(
+        'main.test.ts',
+        "import { it } from 'vitest';\nimport { t } from '@audit/testing/hostile';\nimport { y } from '../../elsewhere/src/y.ts';\n",
+      );
+      const pkg = {
+        name: '@demo/self',
+        dir,
+        dependencies: new Set(['zod']),
+        devDependencies: new Set(['vitest', '@audit/testing', '@demo/server', '@demo/mixed']),
+      };
       expect(undeclaredImports(pkg).sort()).toEqual([
         "@demo/self src/main.test.ts: '../../elsewhere/src/y.ts' leaves the package",
         "@demo/self src/main.ts: '@audit/testing' is not in dependencies",

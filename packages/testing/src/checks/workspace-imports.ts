@@ -27,9 +27,17 @@ export function workspacePackages(root: string): WorkspacePackage[] {
   const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
   return rootManifest.workspaces.map((ws) => {
     const dir = join(root, ws);
-    const m = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string | undefined>;
+    const m = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | string | undefined
+    >;
     const names = (field: string) => new Set(Object.keys((m[field] as Record<string, string> | undefined) ?? {}));
-    return { name: m.name as string, dir, dependencies: new Set([...names('dependencies'), ...names('peerDependencies'), ...names('optionalDependencies')]), devDependencies: names('devDependencies') };
+    return {
+      name: m.name as string,
+      dir,
+      dependencies: new Set([...names('dependencies'), ...names('peerDependencies'), ...names('optionalDependencies')]),
+      devDependencies: names('devDependencies'),
+    };
   });
 }
 
@@ -38,7 +46,14 @@ export function importSites(pkg: WorkspacePackage): ImportSite[] {
   return sourceFiles(pkg.dir).flatMap((file) => {
     const text = readFileSync(file, 'utf8');
     const typeOnly = typeOnlySpecifiers(file, text);
-    return ts.preProcessFile(text, true, true).importedFiles.map((f) => ({ file, specifier: f.fileName, test: TEST.test(file), typeOnly: typeOnly.has(f.fileName) }));
+    return ts
+      .preProcessFile(text, true, true)
+      .importedFiles.map((f) => ({
+        file,
+        specifier: f.fileName,
+        test: TEST.test(file),
+        typeOnly: typeOnly.has(f.fileName),
+      }));
   });
 }
 
@@ -47,7 +62,11 @@ function typeOnlySpecifiers(file: string, text: string): Set<string> {
   const typeOnly = new Set<string>();
   const runtime = new Set<string>();
   for (const st of ts.createSourceFile(file, text, ts.ScriptTarget.Latest).statements) {
-    if ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) &&
+      st.moduleSpecifier &&
+      ts.isStringLiteral(st.moduleSpecifier)
+    ) {
       const erased = ts.isImportDeclaration(st) ? st.importClause?.isTypeOnly === true : st.isTypeOnly;
       (erased ? typeOnly : runtime).add(st.moduleSpecifier.text);
     }

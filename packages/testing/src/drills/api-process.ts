@@ -40,7 +40,13 @@ export async function startApiProcess(o: ApiOptions): Promise<ManagedProcess> {
 export type Answer = { status: number; body: any } | { status: 'network'; error: string };
 
 /** A tRPC mutation over plain HTTP that reports a dropped connection instead of throwing. */
-export async function mutate(url: string, path: string, input: unknown, token: string, timeoutMs = 20_000): Promise<Answer> {
+export async function mutate(
+  url: string,
+  path: string,
+  input: unknown,
+  token: string,
+  timeoutMs = 20_000,
+): Promise<Answer> {
   try {
     const res = await fetch(`${url}/trpc/${path}`, {
       method: 'POST',
@@ -61,7 +67,10 @@ export async function mutate(url: string, path: string, input: unknown, token: s
   }
 }
 
-export async function createTenantOverHttp(url: string, plan: 'enterprise' | 'team' | 'free' = 'enterprise'): Promise<{ organizationId: string; workspaceId: string; key: string }> {
+export async function createTenantOverHttp(
+  url: string,
+  plan: 'enterprise' | 'team' | 'free' = 'enterprise',
+): Promise<{ organizationId: string; workspaceId: string; key: string }> {
   const call = async (path: string, input: unknown) => {
     const r = await mutate(url, path, input, PROCESS_ADMIN_TOKEN);
     if (r.status !== 200) throw new Error(`${path} answered ${JSON.stringify(r)}`);
@@ -72,4 +81,3 @@ export async function createTenantOverHttp(url: string, plan: 'enterprise' | 'te
   const key = await call('admin.apiKeys.create', { workspaceId: ws.id, scopes: ['events:write', 'events:read'] });
   return { organizationId: org.id, workspaceId: ws.id, key: key.key };
 }
-

@@ -31,7 +31,16 @@ export function lossReport(eventIds: string[], requests: ReceivedRequest[], secr
   const wanted = new Set(eventIds);
   const batches = new Map<string, { ids: string[]; seqs: number[] }>();
   const carriedBy = new Map<string, string>();
-  const report: LossReport = { missing: [], unknown: [], forged: [], altered: [], redelivered: [], reordered: [], duplicates: 0, batches: 0 };
+  const report: LossReport = {
+    missing: [],
+    unknown: [],
+    forged: [],
+    altered: [],
+    redelivered: [],
+    reordered: [],
+    duplicates: 0,
+    batches: 0,
+  };
   let lastSeq = -Infinity;
   for (const r of requests) {
     const webhookId = r.headers['webhook-id'] ?? '';
@@ -47,7 +56,8 @@ export function lossReport(eventIds: string[], requests: ReceivedRequest[], secr
     const seen = batches.get(webhookId);
     if (seen) {
       report.duplicates += 1;
-      if (seen.ids.join() !== ids.join()) report.altered.push(`${webhookId}: [${seen.ids.join(',')}] then [${ids.join(',')}]`);
+      if (seen.ids.join() !== ids.join())
+        report.altered.push(`${webhookId}: [${seen.ids.join(',')}] then [${ids.join(',')}]`);
       continue;
     }
     batches.set(webhookId, { ids, seqs });
@@ -80,6 +90,8 @@ export function unsettled(eventIds: string[], deliveries: DeliveryDoc[]): string
   return eventIds.flatMap((id) => {
     const rows = byEvent.get(id) ?? [];
     if (rows.length !== 1) return [`${id}: in ${rows.length} batches`];
-    return rows[0]!.status === 'succeeded' ? [] : [`${id}: ${rows[0]!._id} ${rows[0]!.status} (${rows[0]!.lastError ?? ''})`];
+    return rows[0]!.status === 'succeeded'
+      ? []
+      : [`${id}: ${rows[0]!._id} ${rows[0]!.status} (${rows[0]!.lastError ?? ''})`];
   });
 }

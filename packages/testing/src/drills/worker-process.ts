@@ -27,7 +27,8 @@ export async function startWorkerProcess(config: Config, logDir: string, name = 
   for (;;) {
     const log = await readFile(logFile, 'utf8').catch(() => '');
     if (log.includes('"msg":"worker running"')) return proc;
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`${name} exited before it ran:\n${log.slice(-2000)}`);
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`${name} exited before it ran:\n${log.slice(-2000)}`);
     if (Date.now() > deadline) {
       proc.child.kill('SIGKILL');
       throw new Error(`${name} not running within 120 s:\n${log.slice(-2000)}`);

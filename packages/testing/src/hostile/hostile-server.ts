@@ -29,7 +29,15 @@ export async function openHostileServer(config: Record<string, string> = {}): Pr
     a,
     b,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tokens: { tenantA: a.key, tenantB: b.key, admin: TEST_ADMIN_TOKEN, none: null, junk: 'not a token', revokedShape: `atk_${'A'.repeat(43)}`, huge: `atk_${'x'.repeat(8_000)}` },
+    tokens: {
+      tenantA: a.key,
+      tenantB: b.key,
+      admin: TEST_ADMIN_TOKEN,
+      none: null,
+      junk: 'not a token',
+      revokedShape: `atk_${'A'.repeat(43)}`,
+      huge: `atk_${'x'.repeat(8_000)}`,
+    },
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -42,6 +42,16 @@ export function callPath(caller: unknown, path: string, input: unknown): Promise
 /** The fields of a returned event that must equal what was sent, JSON-normalised. */
 export function sentFields(event: AuditEvent, withOccurredAt: boolean): Record<string, unknown> {
   const { category, action, actor, target, description, metadata, context, idempotencyKey, occurredAt } = event;
-  const view = { category, action, actor, target, description, metadata, context, idempotencyKey, ...(withOccurredAt ? { occurredAt } : {}) };
+  const view = {
+    category,
+    action,
+    actor,
+    target,
+    description,
+    metadata,
+    context,
+    idempotencyKey,
+    ...(withOccurredAt ? { occurredAt } : {}),
+  };
   return JSON.parse(JSON.stringify(view)) as Record<string, unknown>;
 }

@@ -37,7 +37,8 @@ export function storedEventProblems(doc: EventDoc): string[] {
   const skew = checkOccurredAt(doc.occurredAt, doc.recordedAt);
   if (skew) problems.push(`occurredAt: ${skew}`);
   if (doc.idem !== (doc.idempotencyKey ?? `auto:${doc._id}`)) problems.push('idem does not follow the idempotency key');
-  if (!Array.isArray(doc.tokens) || doc.tokens.some((t) => typeof t !== 'string')) problems.push('tokens are not strings');
+  if (!Array.isArray(doc.tokens) || doc.tokens.some((t) => typeof t !== 'string'))
+    problems.push('tokens are not strings');
   return problems.map((p) => `${doc._id}: ${p}`);
 }
 
@@ -48,16 +49,19 @@ export function storedEventProblems(doc: EventDoc): string[] {
 export async function databaseProblems(db: Db): Promise<{ problems: string[]; events: number }> {
   const problems: string[] = [];
   const orgOf = new Map<string, string>();
-  for (const ws of await db.collection<{ _id: string; organizationId: string }>('workspaces').find().toArray()) orgOf.set(ws._id, ws.organizationId);
+  for (const ws of await db.collection<{ _id: string; organizationId: string }>('workspaces').find().toArray())
+    orgOf.set(ws._id, ws.organizationId);
   let events = 0;
   for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
     for await (const doc of db.collection(name).find()) {
-      for (const p of operatorKeyPaths(doc)) problems.push(`${name} ${String(doc._id)}: operator or dotted key ${JSON.stringify(p)}`);
+      for (const p of operatorKeyPaths(doc))
+        problems.push(`${name} ${String(doc._id)}: operator or dotted key ${JSON.stringify(p)}`);
       if (name !== 'events') continue;
       events += 1;
       const event = doc as unknown as EventDoc;
       problems.push(...storedEventProblems(event));
-      if (orgOf.get(event.workspaceId) !== event.organizationId) problems.push(`${event._id}: organization does not own workspace ${event.workspaceId}`);
+      if (orgOf.get(event.workspaceId) !== event.organizationId)
+        problems.push(`${event._id}: organization does not own workspace ${event.workspaceId}`);
     }
   }
   return { problems: problems.slice(0, 20), events };

@@ -10,7 +10,11 @@ import type { TestEnv } from '../support.ts';
  */
 export async function sealNow(env: TestEnv): Promise<{ workspaces: number; checkpoints: number; events: number }> {
   const client = env.deps.temporal!;
-  return client.workflow.execute('checkpointSeal', { taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE, workflowId: `seal-${randomBytes(6).toString('hex')}`, args: [] });
+  return client.workflow.execute('checkpointSeal', {
+    taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE,
+    workflowId: `seal-${randomBytes(6).toString('hex')}`,
+    args: [],
+  });
 }
 
 /**
@@ -23,7 +27,10 @@ export async function verifyInputFromStore(env: TestEnv, workspaceId: string): P
   const events = (await store.events.col.find({ workspaceId }).toArray()).map((d) => ({ ...d, id: d._id }));
   const checkpoints: (Checkpoint & { leaves: string[] })[] = [];
   for await (const doc of store.checkpoints.allForWorkspace(workspaceId)) {
-    checkpoints.push({ ...stripCheckpointDoc(doc), leaves: (await store.checkpoints.leafHashes(workspaceId, doc.number)) ?? [] });
+    checkpoints.push({
+      ...stripCheckpointDoc(doc),
+      leaves: (await store.checkpoints.leafHashes(workspaceId, doc.number)) ?? [],
+    });
   }
   const purges: PurgeRecord[] = (await store.purgeRecords.listForWorkspace(workspaceId)).map(stripPurgeRecordDoc);
   const keys = (await store.signingKeys.list()).map((k) => ({ keyId: k._id, publicKey: k.publicKey }));

@@ -23,7 +23,8 @@ export function documentClient(baseUrl: string, doc: Json, apiKey: string) {
 
   const operations = new Map<string, { method: string; path: string; op: Json }>();
   for (const [path, item] of Object.entries(doc.paths as Json)) {
-    for (const [method, op] of Object.entries(item as Json)) operations.set(op.operationId, { method: method.toUpperCase(), path, op });
+    for (const [method, op] of Object.entries(item as Json))
+      operations.set(op.operationId, { method: method.toUpperCase(), path, op });
   }
 
   const schemaFor = (op: Json, status: number) => {
@@ -48,7 +49,8 @@ export function documentClient(baseUrl: string, doc: Json, apiKey: string) {
         delete rest[p.name];
         if (value === undefined) continue;
         if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(String(value)));
-        else if (p.in === 'query') for (const v of Array.isArray(value) ? value : [value]) query.append(p.name, String(v));
+        else if (p.in === 'query')
+          for (const v of Array.isArray(value) ? value : [value]) query.append(p.name, String(v));
       }
       const qs = query.size > 0 ? `?${query}` : '';
       const withBody = op.requestBody !== undefined;
@@ -59,7 +61,11 @@ export function documentClient(baseUrl: string, doc: Json, apiKey: string) {
       });
       const body = await res.json();
       const validate = schemaFor(op, res.status);
-      const schemaErrors = !validate ? `no schema for status ${res.status}` : validate(body) ? null : ajv.errorsText(validate.errors);
+      const schemaErrors = !validate
+        ? `no schema for status ${res.status}`
+        : validate(body)
+          ? null
+          : ajv.errorsText(validate.errors);
       return { status: res.status, headers: res.headers, body, schemaErrors };
     },
   };

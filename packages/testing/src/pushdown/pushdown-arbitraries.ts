@@ -13,8 +13,12 @@ const numbers = fc.oneof(
   fc.integer({ min: -5, max: 5 }),
   fc.constantFrom(BigInt(2 ** 53) + 1n, 9007199254740993n, -9007199254740993n).map((b) => BigInt.asIntN(64, b)),
 );
-const dates = fc.constantFrom(-86_400_000, 0, 1_000, 1_764_480_000_000, 1_764_480_000_001, 4_102_444_800_000).map((t) => new Date(t));
-const oids = fc.constantFrom('000000000000000000000001', '65f000000000000000000000', 'ffffffffffffffffffffffff').map((h) => new ObjectId(h));
+const dates = fc
+  .constantFrom(-86_400_000, 0, 1_000, 1_764_480_000_000, 1_764_480_000_001, 4_102_444_800_000)
+  .map((t) => new Date(t));
+const oids = fc
+  .constantFrom('000000000000000000000001', '65f000000000000000000000', 'ffffffffffffffffffffffff')
+  .map((h) => new ObjectId(h));
 
 export const scalar: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: strings },
@@ -94,15 +98,32 @@ const escape = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 const condition: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ f: field, v: scalar }).map(({ f, v }) => ({ [f]: v })) },
   { weight: 1, arbitrary: fc.record({ f: field, v: scalar }).map(({ f, v }) => ({ [f]: { $eq: v } })) },
-  { weight: 2, arbitrary: fc.record({ f: field, v: fc.array(scalar, { minLength: 1, maxLength: 3 }) }).map(({ f, v }) => ({ [f]: { $in: v } })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ f: field, v: fc.array(scalar, { minLength: 1, maxLength: 3 }) })
+      .map(({ f, v }) => ({ [f]: { $in: v } })),
+  },
   {
     weight: 4,
     arbitrary: fc
-      .record({ f: field, op: fc.constantFrom('$lt', '$lte', '$gt', '$gte'), v: scalar, op2: fc.option(fc.constantFrom('$lt', '$lte', '$gt', '$gte')), v2: scalar })
+      .record({
+        f: field,
+        op: fc.constantFrom('$lt', '$lte', '$gt', '$gte'),
+        v: scalar,
+        op2: fc.option(fc.constantFrom('$lt', '$lte', '$gt', '$gte')),
+        v2: scalar,
+      })
       .map(({ f, op, v, op2, v2 }) => ({ [f]: { [op]: v, ...(op2 ? { [op2]: v2 } : {}) } })),
   },
-  { weight: 2, arbitrary: fc.record({ f: field, p: prefix }).map(({ f, p }) => ({ [f]: { $regex: `^${escape(p)}` } })) },
-  { weight: 1, arbitrary: fc.record({ f: field, p: prefix }).map(({ f, p }) => ({ [f]: new RegExp(`^${escape(p)}`) })) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ f: field, p: prefix }).map(({ f, p }) => ({ [f]: { $regex: `^${escape(p)}` } })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ f: field, p: prefix }).map(({ f, p }) => ({ [f]: new RegExp(`^${escape(p)}`) })),
+  },
   { weight: 1, arbitrary: fc.record({ f: field, v: scalar }).map(({ f, v }) => ({ [f]: { $ne: v } })) },
   { weight: 1, arbitrary: fc.record({ f: field, e: fc.boolean() }).map(({ f, e }) => ({ [f]: { $exists: e } })) },
   { weight: 1, arbitrary: fc.record({ f: field, v: scalar }).map(({ f, v }) => ({ $nor: [{ [f]: v }] })) },
@@ -115,7 +136,10 @@ const keyset = fc
   .map(({ d, id, op }) => ({ $or: [{ d: { [op]: d } }, { d, _id: { [op]: id } }] }));
 
 /** Most queries name the tenant, as every query of the service does. */
-const tenant = fc.option(fc.constantFrom<Record<string, unknown>>({ ws: 'w1' }, { ws: 'w2' }, { ws: { $in: ['w1', 'w3'] } }), { freq: 3 });
+const tenant = fc.option(
+  fc.constantFrom<Record<string, unknown>>({ ws: 'w1' }, { ws: 'w2' }, { ws: { $in: ['w1', 'w3'] } }),
+  { freq: 3 },
+);
 
 export const filters: fc.Arbitrary<Record<string, unknown>> = fc
   .record({

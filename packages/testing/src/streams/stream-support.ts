@@ -37,5 +37,9 @@ export function verifyBatch(req: ReceivedRequest, secret: string): CloudEvent<Re
  * take every category also get the service's own events (their creation, say): left out here.
  */
 export function seqsOf(reqs: ReceivedRequest[], secret: string, type = 'pro.atmos.lock.created'): number[] {
-  return reqs.flatMap((r) => verifyBatch(r, secret).filter((e) => e.type === type).map((e) => Number(e['auditseq'])));
+  return reqs.flatMap((r) =>
+    verifyBatch(r, secret)
+      .filter((e) => e.type === type)
+      .map((e) => Number(e['auditseq'])),
+  );
 }

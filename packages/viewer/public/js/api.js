@@ -18,7 +18,10 @@ export class ApiError extends Error {
  * @returns {Promise<any>}
  */
 export async function query(path, input, key) {
-  return call(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { authorization: `Bearer ${key}` }, cache: 'no-store' });
+  return call(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+    headers: { authorization: `Bearer ${key}` },
+    cache: 'no-store',
+  });
 }
 
 /**
@@ -27,7 +30,12 @@ export async function query(path, input, key) {
  * @returns {Promise<any>}
  */
 export async function mutate(path, input, key) {
-  return call(`/trpc/${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(input), cache: 'no-store' });
+  return call(`/trpc/${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+    cache: 'no-store',
+  });
 }
 
 /** @param {string} url @param {RequestInit} init */

@@ -1,8 +1,20 @@
 // @ts-check
 
 /** The presets, as `range=` in the URL. They are relative: a shared link means "the last hour" when opened. */
-export const PRESETS = /** @type {const} */ ({ '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 });
-export const PRESET_LABELS = /** @type {const} */ ({ '': 'Any time', '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', custom: 'Custom range' });
+export const PRESETS = /** @type {const} */ ({
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+});
+export const PRESET_LABELS = /** @type {const} */ ({
+  '': 'Any time',
+  '1h': 'Last hour',
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  custom: 'Custom range',
+});
 
 /** @typedef {'' | keyof typeof PRESETS | 'custom'} RangeKind */
 

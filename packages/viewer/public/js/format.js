@@ -1,8 +1,13 @@
 // @ts-check
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 const UNITS = /** @type {const} */ ([
-  ['year', 365 * 24 * 3600], ['month', 30 * 24 * 3600], ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600], ['hour', 3600], ['minute', 60], ['second', 1],
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
 ]);
 
 /** "3 minutes ago". @param {string} iso @param {number} now */
@@ -18,8 +23,20 @@ export function relativeTime(iso, now = Date.now()) {
 /** "2026-11-30 05:00:12 UTC", or the same in the browser's zone. @param {string} iso @param {boolean} utc */
 export function exactTime(iso, utc) {
   const d = new Date(iso);
-  if (utc) return `${d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '')} UTC`;
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  if (utc)
+    return `${d
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d{3}Z$/, '')} UTC`;
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'short',
+  });
 }
 
 /** The second line of the time column. @param {string} iso @param {boolean} utc */

@@ -9,7 +9,11 @@ export function installShortcuts(o) {
   document.addEventListener('keydown', (ev) => {
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || !o.active()) return;
     const target = /** @type {HTMLElement} */ (ev.target);
-    const typing = target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement || target.isContentEditable;
+    const typing =
+      target instanceof HTMLInputElement ||
+      target instanceof HTMLSelectElement ||
+      target instanceof HTMLTextAreaElement ||
+      target.isContentEditable;
     if (o.dialog.open) return;
     if (typing) {
       if (ev.key === 'Escape' && target === o.search) o.search.blur();
@@ -17,7 +21,7 @@ export function installShortcuts(o) {
     }
     const row = /** @type {HTMLElement | null} */ (target.closest?.('tr.event') ?? null);
     const onRow = row !== null && o.rows.contains(row);
-    if (ev.key === '/' ) {
+    if (ev.key === '/') {
       ev.preventDefault();
       o.search.focus();
     } else if (ev.key === '?') {
@@ -30,7 +34,10 @@ export function installShortcuts(o) {
       ev.preventDefault();
       move(o.rows, row, -1);
     } else if (ev.key === 'Escape') {
-      const open = onRow && row.getAttribute('aria-expanded') === 'true' ? row : o.rows.querySelector('tr.event[aria-expanded="true"]');
+      const open =
+        onRow && row.getAttribute('aria-expanded') === 'true'
+          ? row
+          : o.rows.querySelector('tr.event[aria-expanded="true"]');
       if (open instanceof HTMLElement) {
         o.collapse(open);
         open.focus();

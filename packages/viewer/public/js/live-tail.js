@@ -40,5 +40,11 @@ export function insertAnchored(tbody, rows) {
  * @param {HTMLElement} tbody
  */
 export function readerIsEngaged(tbody) {
-  return window.scrollY > 0 || tbody.querySelector('tr.details') !== null || tbody.contains(document.activeElement) || Boolean(window.getSelection()?.toString()) || tbody.matches(':hover');
+  return (
+    window.scrollY > 0 ||
+    tbody.querySelector('tr.details') !== null ||
+    tbody.contains(document.activeElement) ||
+    Boolean(window.getSelection()?.toString()) ||
+    tbody.matches(':hover')
+  );
 }

@@ -25,18 +25,36 @@ let unseen = 0;
 let liveTimer = null;
 
 const el = {
-  signin: byId('signin'), log: byId('log'),
-  q: /** @type {HTMLInputElement} */ (byId('q')), searchForm: /** @type {HTMLFormElement} */ (byId('search-form')),
-  categoryFilter: byId('category-filter'), categoryOptions: byId('category-options'), categorySummary: byId('category-summary'),
-  rows: byId('rows'), table: byId('events'), state: byId('state'), status: byId('status'),
-  prev: /** @type {HTMLButtonElement} */ (byId('prev')), next: /** @type {HTMLButtonElement} */ (byId('next')), newest: /** @type {HTMLButtonElement} */ (byId('newest')),
-  pageSize: /** @type {HTMLSelectElement} */ (byId('page-size')), pagerInfo: byId('pager-info'),
-  headControls: byId('head-controls'), scopeSwitch: byId('scope-switch'), workspacePicker: byId('workspace-picker'),
-  workspaceSelect: /** @type {HTMLSelectElement} */ (byId('workspace-select')), utc: /** @type {HTMLInputElement} */ (byId('utc-toggle')),
-  subtitle: byId('subtitle'), retention: byId('retention'),
-  range: /** @type {HTMLSelectElement} */ (byId('range')), customRange: byId('custom-range'), rangeZone: byId('range-zone'),
-  rangeFrom: /** @type {HTMLInputElement} */ (byId('range-from')), rangeTo: /** @type {HTMLInputElement} */ (byId('range-to')),
-  live: /** @type {HTMLInputElement} */ (byId('live-toggle')), newPill: /** @type {HTMLButtonElement} */ (byId('new-pill')),
+  signin: byId('signin'),
+  log: byId('log'),
+  q: /** @type {HTMLInputElement} */ (byId('q')),
+  searchForm: /** @type {HTMLFormElement} */ (byId('search-form')),
+  categoryFilter: byId('category-filter'),
+  categoryOptions: byId('category-options'),
+  categorySummary: byId('category-summary'),
+  rows: byId('rows'),
+  table: byId('events'),
+  state: byId('state'),
+  status: byId('status'),
+  prev: /** @type {HTMLButtonElement} */ (byId('prev')),
+  next: /** @type {HTMLButtonElement} */ (byId('next')),
+  newest: /** @type {HTMLButtonElement} */ (byId('newest')),
+  pageSize: /** @type {HTMLSelectElement} */ (byId('page-size')),
+  pagerInfo: byId('pager-info'),
+  headControls: byId('head-controls'),
+  scopeSwitch: byId('scope-switch'),
+  workspacePicker: byId('workspace-picker'),
+  workspaceSelect: /** @type {HTMLSelectElement} */ (byId('workspace-select')),
+  utc: /** @type {HTMLInputElement} */ (byId('utc-toggle')),
+  subtitle: byId('subtitle'),
+  retention: byId('retention'),
+  range: /** @type {HTMLSelectElement} */ (byId('range')),
+  customRange: byId('custom-range'),
+  rangeZone: byId('range-zone'),
+  rangeFrom: /** @type {HTMLInputElement} */ (byId('range-from')),
+  rangeTo: /** @type {HTMLInputElement} */ (byId('range-to')),
+  live: /** @type {HTMLInputElement} */ (byId('live-toggle')),
+  newPill: /** @type {HTMLButtonElement} */ (byId('new-pill')),
   shortcuts: /** @type {HTMLDialogElement} */ (byId('shortcuts')),
 };
 
@@ -83,7 +101,9 @@ async function load() {
     const result = await query('events.list', listInput(), session.key);
     if (seq !== requestSeq) return;
     page = result;
-    el.rows.replaceChildren(...result.items.map((/** @type {any} */ e) => eventRow(e, { org: isOrgScope(), utc: state.utc })));
+    el.rows.replaceChildren(
+      ...result.items.map((/** @type {any} */ e) => eventRow(e, { org: isOrgScope(), utc: state.utc })),
+    );
     el.status.textContent = statusText(result);
     if (result.items.length === 0) showEmpty();
   } catch (err) {
@@ -108,7 +128,10 @@ async function load() {
 function statusText(result) {
   const range = describeRange(state, (iso) => exactTime(iso, state.utc));
   const parts = ['Newest first', range ? `recorded ${range}` : ''];
-  if (isOrgScope()) parts.push(`${result.workspaces.length} workspace${result.workspaces.length === 1 ? '' : 's'}: ${result.workspaces.map((w) => w.name).join(', ')}`);
+  if (isOrgScope())
+    parts.push(
+      `${result.workspaces.length} workspace${result.workspaces.length === 1 ? '' : 's'}: ${result.workspaces.map((w) => w.name).join(', ')}`,
+    );
   return page.items.length === 0 ? '' : parts.filter(Boolean).join(' · ');
 }
 
@@ -137,7 +160,11 @@ async function pollLive(seq) {
     const fresh = await query('events.list', listInput({ fresh: true }), session.key);
     if (seq !== requestSeq || !state.live) return;
     const shown = new Set(page.items.map((e) => e.id));
-    const { added, gap } = newArrivals(shown, /** @type {import('./table.js').EventRow[]} */ (fresh.items), state.limit);
+    const { added, gap } = newArrivals(
+      shown,
+      /** @type {import('./table.js').EventRow[]} */ (fresh.items),
+      state.limit,
+    );
     if (added.length > 0) {
       hideState(el.state);
       const rows = added.map((/** @type {any} */ e) => {
@@ -178,9 +205,20 @@ function isOrgScope() {
 
 function showEmpty() {
   const filtered = state.q.trim() !== '' || state.categories.length > 0 || state.range !== '';
-  showState(el.state, filtered
-    ? { kind: 'empty', title: 'No events match this search', text: 'Try fewer words, a shorter prefix, fewer categories or a wider time range.', action: { label: 'Clear search and filters', run: () => navigate({ q: '', categories: [], range: '', from: '', to: '' }) } }
-    : { kind: 'empty', title: 'No events yet', text: 'Events appear here as soon as they are recorded.' });
+  showState(
+    el.state,
+    filtered
+      ? {
+          kind: 'empty',
+          title: 'No events match this search',
+          text: 'Try fewer words, a shorter prefix, fewer categories or a wider time range.',
+          action: {
+            label: 'Clear search and filters',
+            run: () => navigate({ q: '', categories: [], range: '', from: '', to: '' }),
+          },
+        }
+      : { kind: 'empty', title: 'No events yet', text: 'Events appear here as soon as they are recorded.' },
+  );
 }
 
 /** @param {unknown} err */
@@ -188,10 +226,20 @@ function showError(err) {
   if (isUpgradeNeeded(err)) {
     const why = (err instanceof Error ? err.message : '').split('; ')[1] ?? '';
     el.log.classList.add('locked');
-    showState(el.state, { kind: 'upgrade', title: 'The audit log is part of the Enterprise plan', text: `${why.charAt(0).toUpperCase()}${why.slice(1)}. Ask an owner of your organization to upgrade to Enterprise to search and export the audit log; events are recorded on every plan meanwhile.`, action: { label: 'Use another key', run: () => signOut() } });
+    showState(el.state, {
+      kind: 'upgrade',
+      title: 'The audit log is part of the Enterprise plan',
+      text: `${why.charAt(0).toUpperCase()}${why.slice(1)}. Ask an owner of your organization to upgrade to Enterprise to search and export the audit log; events are recorded on every plan meanwhile.`,
+      action: { label: 'Use another key', run: () => signOut() },
+    });
     return;
   }
-  if (err instanceof ApiError && err.code === 'UNAUTHORIZED') return signOut(/expired/.test(err.message) ? `This key has expired: ${err.message}` : 'This API key is no longer accepted. Sign in with another key.');
+  if (err instanceof ApiError && err.code === 'UNAUTHORIZED')
+    return signOut(
+      /expired/.test(err.message)
+        ? `This key has expired: ${err.message}`
+        : 'This API key is no longer accepted. Sign in with another key.',
+    );
   const message = err instanceof Error ? err.message : String(err);
   const queryProblem = err instanceof ApiError && err.code === 'BAD_REQUEST' && markQueryError(el.q, message);
   showState(el.state, {
@@ -207,7 +255,8 @@ function render() {
   el.pageSize.value = String(state.limit);
   el.utc.checked = state.utc;
   for (const box of el.categoryOptions.querySelectorAll('input')) box.checked = state.categories.includes(box.value);
-  el.categorySummary.textContent = state.categories.length > 0 ? `Categories (${state.categories.length})` : 'Categories';
+  el.categorySummary.textContent =
+    state.categories.length > 0 ? `Categories (${state.categories.length})` : 'Categories';
   el.categoryFilter.setAttribute('data-active', String(state.categories.length > 0));
   el.range.value = state.range;
   el.range.setAttribute('data-active', String(state.range !== ''));
@@ -217,10 +266,18 @@ function render() {
   el.rangeZone.textContent = state.utc ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone;
   el.live.checked = state.live && liveAllowed();
   el.live.disabled = !liveAllowed();
-  el.live.parentElement?.setAttribute('title', state.cursor ? 'Live tail runs on the newest page: go back to Newest to turn it on' : liveAllowed() ? 'Poll for newer events every few seconds while on the newest page' : 'Live tail needs a range that reaches the present');
+  el.live.parentElement?.setAttribute(
+    'title',
+    state.cursor
+      ? 'Live tail runs on the newest page: go back to Newest to turn it on'
+      : liveAllowed()
+        ? 'Poll for newer events every few seconds while on the newest page'
+        : 'Live tail needs a range that reaches the present',
+  );
   el.log.classList.toggle('live', el.live.checked);
   el.table.classList.toggle('org', isOrgScope());
-  for (const b of el.scopeSwitch.querySelectorAll('button')) b.setAttribute('aria-checked', String(b.dataset.scope === state.scope));
+  for (const b of el.scopeSwitch.querySelectorAll('button'))
+    b.setAttribute('aria-checked', String(b.dataset.scope === state.scope));
   el.workspacePicker.hidden = !session.org || state.scope === 'organization';
   el.workspaceSelect.value = currentWorkspace() || '';
   void showRetention(el.retention, session.key, session.org ? currentWorkspace() : undefined, isOrgScope());
@@ -236,7 +293,9 @@ async function signIn(key) {
   el.headControls.hidden = false;
   el.scopeSwitch.hidden = !session.org || session.workspaces.length === 0;
   el.workspaceSelect.replaceChildren(...session.workspaces.map((w) => h('option', { value: w.id }, `${w.name}`)));
-  el.subtitle.textContent = session.org ? 'Organization key: read one workspace or all Enterprise workspaces.' : 'Who did what, where, and when.';
+  el.subtitle.textContent = session.org
+    ? 'Organization key: read one workspace or all Enterprise workspaces.'
+    : 'Who did what, where, and when.';
   render();
 }
 
@@ -251,9 +310,19 @@ function signOut(message) {
 
 function exportCurrent() {
   const input = listInput();
-  const fields = { key: session.key, format: /** @type {HTMLSelectElement} */ (byId('export-format')).value, q: input.q, categories: state.categories.join(','), scope: input.scope, workspaceId: input.workspaceId, from: input.from, to: input.to };
+  const fields = {
+    key: session.key,
+    format: /** @type {HTMLSelectElement} */ (byId('export-format')).value,
+    q: input.q,
+    categories: state.categories.join(','),
+    scope: input.scope,
+    workspaceId: input.workspaceId,
+    from: input.from,
+    to: input.to,
+  };
   const form = h('form', { method: 'post', action: '/export', hidden: true });
-  for (const [name, value] of Object.entries(fields)) if (value) form.append(h('input', { type: 'hidden', name, value: String(value) }));
+  for (const [name, value] of Object.entries(fields))
+    if (value) form.append(h('input', { type: 'hidden', name, value: String(value) }));
   document.body.append(form);
   form.submit();
   form.remove();
@@ -282,7 +351,13 @@ async function toggleRow(row) {
     fillDetails(details, { ...full, workspaceName: item?.workspaceName ?? '' }, state.utc, evidence);
     void showProof(evidence, full, proof, state.utc);
   } catch (err) {
-    details.firstElementChild?.replaceChildren(h('div', { class: 'status error' }, `Details could not be loaded: ${err instanceof Error ? err.message : String(err)}`));
+    details.firstElementChild?.replaceChildren(
+      h(
+        'div',
+        { class: 'status error' },
+        `Details could not be loaded: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
   }
 }
 
@@ -299,15 +374,23 @@ function applyCustomRange() {
 }
 
 function wire() {
-  el.categoryOptions.replaceChildren(...CATEGORIES.map((c) => h('label', {}, h('input', { type: 'checkbox', value: c }), c)));
+  el.categoryOptions.replaceChildren(
+    ...CATEGORIES.map((c) => h('label', {}, h('input', { type: 'checkbox', value: c }), c)),
+  );
   wireSignIn(signIn, () => signOut());
   el.searchForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     /** @type {HTMLDetailsElement} */ (el.categoryFilter).open = false;
-    navigate({ q: el.q.value.trim(), categories: [...el.categoryOptions.querySelectorAll('input')].filter((b) => b.checked).map((b) => b.value) });
+    navigate({
+      q: el.q.value.trim(),
+      categories: [...el.categoryOptions.querySelectorAll('input')].filter((b) => b.checked).map((b) => b.value),
+    });
   });
   el.categoryOptions.addEventListener('change', () => {
-    navigate({ categories: [...el.categoryOptions.querySelectorAll('input')].filter((b) => b.checked).map((b) => b.value), q: el.q.value.trim() });
+    navigate({
+      categories: [...el.categoryOptions.querySelectorAll('input')].filter((b) => b.checked).map((b) => b.value),
+      q: el.q.value.trim(),
+    });
   });
   byId('category-clear').addEventListener('click', () => navigate({ categories: [] }));
   el.range.addEventListener('change', () => {
@@ -336,8 +419,19 @@ function wire() {
   el.workspaceSelect.addEventListener('change', () => navigate({ workspaceId: el.workspaceSelect.value }));
   el.pageSize.addEventListener('change', () => navigate({ limit: Number(el.pageSize.value) }));
   el.utc.addEventListener('change', () => navigate({ utc: el.utc.checked }, { keepPage: true }));
-  el.next.addEventListener('click', () => page.nextCursor && navigate({ cursor: page.nextCursor, page: state.page + 1 }, { keepPage: true }));
-  el.prev.addEventListener('click', () => page.prevCursor && navigate({ cursor: state.page > 2 ? page.prevCursor : '', page: Math.max(1, state.page - 1) }, { keepPage: true }));
+  el.next.addEventListener(
+    'click',
+    () => page.nextCursor && navigate({ cursor: page.nextCursor, page: state.page + 1 }, { keepPage: true }),
+  );
+  el.prev.addEventListener(
+    'click',
+    () =>
+      page.prevCursor &&
+      navigate(
+        { cursor: state.page > 2 ? page.prevCursor : '', page: Math.max(1, state.page - 1) },
+        { keepPage: true },
+      ),
+  );
   el.newest.addEventListener('click', () => navigate({}));
   byId('export-button').addEventListener('click', exportCurrent);
   el.rows.addEventListener('click', (ev) => {
@@ -357,12 +451,16 @@ function wire() {
     if (session.key) render();
   });
   // Back at the top, the reader has seen what live tail added above.
-  window.addEventListener('scroll', () => {
-    if (window.scrollY === 0 && unseen > 0) {
-      unseen = 0;
-      showPill(el.newPill.dataset.gap === 'true');
-    }
-  }, { passive: true });
+  window.addEventListener(
+    'scroll',
+    () => {
+      if (window.scrollY === 0 && unseen > 0) {
+        unseen = 0;
+        showPill(el.newPill.dataset.gap === 'true');
+      }
+    },
+    { passive: true },
+  );
   setInterval(() => refreshRelativeTimes(el.rows), 30_000);
 }
 

@@ -13,7 +13,9 @@ export async function showRetention(box, key, workspaceId, org) {
     const at = new Date(s.nextPurgeAt);
     const hhmm = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} UTC`;
     box.textContent = `Events are kept ${s.retentionDays} days${org ? ' in Enterprise workspaces' : ''} · next purge ${hhmm} (${relativeTime(s.nextPurgeAt)})`;
-    box.title = s.oldestEventAt ? `Oldest event kept: ${s.oldestEventAt}${s.lastPurgeAt ? `\nLast purge: ${s.lastPurgeAt}` : ''}` : '';
+    box.title = s.oldestEventAt
+      ? `Oldest event kept: ${s.oldestEventAt}${s.lastPurgeAt ? `\nLast purge: ${s.lastPurgeAt}` : ''}`
+      : '';
     box.hidden = false;
   } catch {
     box.hidden = true;

@@ -56,7 +56,10 @@ export function wireSignIn(onSignIn, onSignOut) {
     try {
       await onSignIn(input.value.trim());
     } catch (err) {
-      error.textContent = err instanceof ApiError && err.code === 'UNAUTHORIZED' ? unauthorizedText(err) : String(err instanceof Error ? err.message : err);
+      error.textContent =
+        err instanceof ApiError && err.code === 'UNAUTHORIZED'
+          ? unauthorizedText(err)
+          : String(err instanceof Error ? err.message : err);
     }
   });
   byId('sign-out').addEventListener('click', () => onSignOut());
@@ -64,7 +67,9 @@ export function wireSignIn(onSignIn, onSignOut) {
 
 /** @param {ApiError} err */
 function unauthorizedText(err) {
-  return /expired/.test(err.message) ? `This key has expired: ${err.message}` : 'This key was not accepted: check that it is complete and not revoked.';
+  return /expired/.test(err.message)
+    ? `This key has expired: ${err.message}`
+    : 'This key was not accepted: check that it is complete and not revoked.';
 }
 
 /** Shows the sign-in card, with why when a key stopped working. @param {string} [message] */

@@ -9,11 +9,22 @@ import { h } from './dom.js';
 export function showState(box, s) {
   // Plain symbols every system font has: emoji fonts are missing on many Linux desktops.
   const icons = { empty: '∅', error: '⚠', upgrade: '★', scope: '⚿' };
-  const button = s.action ? h('button', { type: 'button', class: s.kind === 'upgrade' || s.kind === 'empty' ? 'primary' : '' }, s.action.label) : null;
+  const button = s.action
+    ? h(
+        'button',
+        { type: 'button', class: s.kind === 'upgrade' || s.kind === 'empty' ? 'primary' : '' },
+        s.action.label,
+      )
+    : null;
   if (button && s.action) button.addEventListener('click', s.action.run);
   box.className = `state ${s.kind}`;
   box.setAttribute('data-state', s.kind);
-  box.replaceChildren(h('div', { class: 'icon', 'aria-hidden': 'true' }, icons[s.kind]), h('h2', {}, s.title), h('p', {}, s.text), ...(button ? [button] : []));
+  box.replaceChildren(
+    h('div', { class: 'icon', 'aria-hidden': 'true' }, icons[s.kind]),
+    h('h2', {}, s.title),
+    h('p', {}, s.text),
+    ...(button ? [button] : []),
+  );
   box.hidden = false;
 }
 

@@ -42,7 +42,9 @@ export async function workerReadiness(src: ReadinessSources): Promise<Readiness>
   const workerCheck: Check = state === 'RUNNING' ? { ok: true } : { ok: false, error: `worker ${state.toLowerCase()}` };
   const connection = src.connection();
   const [temporal, mongodb] = await Promise.all([
-    connection ? check(() => connection.healthService.check({})) : Promise.resolve({ ok: false, error: 'not connected to Temporal yet' }),
+    connection
+      ? check(() => connection.healthService.check({}))
+      : Promise.resolve({ ok: false, error: 'not connected to Temporal yet' }),
     check(() => src.store.db.command({ ping: 1 })),
   ]);
   return { ready: workerCheck.ok && temporal.ok && mongodb.ok, checks: { worker: workerCheck, temporal, mongodb } };

@@ -34,7 +34,12 @@ export class StreamLagTable {
   report(p: StreamPosition): void {
     const previous = this.entries.get(p.webhookId);
     // Undefined: the step did not read the events, so the last known age stands.
-    const oldest = p.backlogEvents === 0 ? null : p.oldestPendingAt === undefined ? (previous?.oldestPendingAt ?? null) : p.oldestPendingAt;
+    const oldest =
+      p.backlogEvents === 0
+        ? null
+        : p.oldestPendingAt === undefined
+          ? (previous?.oldestPendingAt ?? null)
+          : p.oldestPendingAt;
     this.entries.set(p.webhookId, { backlogEvents: p.backlogEvents, oldestPendingAt: oldest, seenAt: this.now() });
   }
 
@@ -53,7 +58,8 @@ export class StreamLagTable {
       if (e.backlogEvents > 0) out.behind++;
       out.totalBacklogEvents += e.backlogEvents;
       out.maxBacklogEvents = Math.max(out.maxBacklogEvents, e.backlogEvents);
-      if (e.oldestPendingAt) out.maxLagSeconds = Math.max(out.maxLagSeconds, (now - e.oldestPendingAt.getTime()) / 1000);
+      if (e.oldestPendingAt)
+        out.maxLagSeconds = Math.max(out.maxLagSeconds, (now - e.oldestPendingAt.getTime()) / 1000);
     }
     return out;
   }

@@ -34,11 +34,18 @@ export async function startWorkerHttp(o: WorkerHttpOptions): Promise<WorkerHttp>
       if (path === '/healthz') return send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
       if (path === '/readyz') {
         const r = await o.readiness();
-        return send(res, r.ready ? 200 : 503, 'application/json', JSON.stringify({ status: r.ready ? 'ready' : 'not ready', checks: r.checks }));
+        return send(
+          res,
+          r.ready ? 200 : 503,
+          'application/json',
+          JSON.stringify({ status: r.ready ? 'ready' : 'not ready', checks: r.checks }),
+        );
       }
       send(res, 404, 'text/plain', 'not found\n');
     };
-    answer().catch((err: unknown) => send(res, 500, 'text/plain', `${err instanceof Error ? err.message : String(err)}\n`));
+    answer().catch((err: unknown) =>
+      send(res, 500, 'text/plain', `${err instanceof Error ? err.message : String(err)}\n`),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -6,7 +6,17 @@ import { createWorkerMetrics } from './worker-metrics.ts';
 
 describe('delivery response class', () => {
   it('is the status class, or network when no response came', () => {
-    expect([200, 204, 299, 301, 400, 410, 429, 500, 503].map(responseClass)).toEqual(['2xx', '2xx', '2xx', '3xx', '4xx', '4xx', '4xx', '5xx', '5xx']);
+    expect([200, 204, 299, 301, 400, 410, 429, 500, 503].map(responseClass)).toEqual([
+      '2xx',
+      '2xx',
+      '2xx',
+      '3xx',
+      '4xx',
+      '4xx',
+      '4xx',
+      '5xx',
+      '5xx',
+    ]);
     expect(responseClass(null)).toBe('network');
     expect(responseClass(99)).toBe('other');
     expect(responseClass(600)).toBe('other');
@@ -37,8 +47,17 @@ describe('worker metrics', () => {
   it('exports ids of nothing: label values stay within their closed sets', async () => {
     const metrics = createWorkerMetrics(createMetricsRegistry(), () => 5_000_000);
     for (let i = 0; i < 50; i++) {
-      metrics.attempt({ outcome: i % 2 ? 'succeeded' : 'retrying', responseStatus: i % 3 ? 200 + i : null, durationMs: 12, trigger: 'scheduled' });
-      metrics.streamPosition({ webhookId: `whk_${i}`, backlogEvents: i, oldestPendingAt: new Date(5_000_000 - i * 1000) });
+      metrics.attempt({
+        outcome: i % 2 ? 'succeeded' : 'retrying',
+        responseStatus: i % 3 ? 200 + i : null,
+        durationMs: 12,
+        trigger: 'scheduled',
+      });
+      metrics.streamPosition({
+        webhookId: `whk_${i}`,
+        backlogEvents: i,
+        oldestPendingAt: new Date(5_000_000 - i * 1000),
+      });
     }
     metrics.purged(7);
     metrics.runFinished({ status: 'completed', durationMs: 1500 });
@@ -47,7 +66,9 @@ describe('worker metrics', () => {
     expect(text).toContain('audit_stream_backlog_max_events 49');
     expect(text).toContain('audit_stream_lag_max_seconds 49');
     expect(text).toContain('audit_retention_events_purged_total 7');
-    expect(text).toMatch(/audit_delivery_attempts_total\{outcome="succeeded",response_class="2xx",trigger="scheduled"\} \d+/);
+    expect(text).toMatch(
+      /audit_delivery_attempts_total\{outcome="succeeded",response_class="2xx",trigger="scheduled"\} \d+/,
+    );
     const classes = new Set([...text.matchAll(/response_class="([^"]+)"/g)].map((m) => m[1]));
     expect(classes).toEqual(new Set(['2xx', 'network']));
   });

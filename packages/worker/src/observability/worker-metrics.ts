@@ -44,12 +44,33 @@ export function createWorkerMetrics(registry: Registry, now: () => number = Date
         this.set(pick(lag.summary()));
       },
     });
-  gauge('audit_stream_lag_max_seconds', 'Largest age of an undelivered event over the live streams this worker knows', (s) => s.maxLagSeconds);
-  gauge('audit_stream_backlog_max_events', 'Largest backlog (events after the position) of one live stream', (s) => s.maxBacklogEvents);
-  gauge('audit_stream_backlog_events', 'Events after their position, summed over the live streams this worker knows', (s) => s.totalBacklogEvents);
+  gauge(
+    'audit_stream_lag_max_seconds',
+    'Largest age of an undelivered event over the live streams this worker knows',
+    (s) => s.maxLagSeconds,
+  );
+  gauge(
+    'audit_stream_backlog_max_events',
+    'Largest backlog (events after the position) of one live stream',
+    (s) => s.maxBacklogEvents,
+  );
+  gauge(
+    'audit_stream_backlog_events',
+    'Events after their position, summed over the live streams this worker knows',
+    (s) => s.totalBacklogEvents,
+  );
   gauge('audit_streams_behind', 'Live streams with events after their position', (s) => s.behind);
-  const runs = new Counter({ name: 'audit_retention_runs_total', help: 'Finished retention purges, by status', labelNames: ['status'] as const, registers });
-  const purged = new Counter({ name: 'audit_retention_events_purged_total', help: 'Events deleted by retention purges', registers });
+  const runs = new Counter({
+    name: 'audit_retention_runs_total',
+    help: 'Finished retention purges, by status',
+    labelNames: ['status'] as const,
+    registers,
+  });
+  const purged = new Counter({
+    name: 'audit_retention_events_purged_total',
+    help: 'Events deleted by retention purges',
+    registers,
+  });
   const runSeconds = new Histogram({
     name: 'audit_retention_run_duration_seconds',
     help: 'Duration of one retention purge, start to finish',
@@ -57,10 +78,26 @@ export function createWorkerMetrics(registry: Registry, now: () => number = Date
     registers,
   });
 
-  const checkpoints = new Counter({ name: 'audit_checkpoints_sealed_total', help: 'Signed checkpoints sealed', registers });
-  const sealedEvents = new Counter({ name: 'audit_events_sealed_total', help: 'Events sealed into checkpoints', registers });
-  const sealFailures = new Counter({ name: 'audit_checkpoint_seal_failures_total', help: 'Workspaces a sealing pass could not seal (retried by the next attempt or pass)', registers });
-  const lastPass = new Gauge({ name: 'audit_checkpoint_last_pass_timestamp_seconds', help: 'When this worker last finished a sealing pass (alert when it falls behind CHECKPOINT_INTERVAL)', registers });
+  const checkpoints = new Counter({
+    name: 'audit_checkpoints_sealed_total',
+    help: 'Signed checkpoints sealed',
+    registers,
+  });
+  const sealedEvents = new Counter({
+    name: 'audit_events_sealed_total',
+    help: 'Events sealed into checkpoints',
+    registers,
+  });
+  const sealFailures = new Counter({
+    name: 'audit_checkpoint_seal_failures_total',
+    help: 'Workspaces a sealing pass could not seal (retried by the next attempt or pass)',
+    registers,
+  });
+  const lastPass = new Gauge({
+    name: 'audit_checkpoint_last_pass_timestamp_seconds',
+    help: 'When this worker last finished a sealing pass (alert when it falls behind CHECKPOINT_INTERVAL)',
+    registers,
+  });
 
   return {
     registry,

@@ -10,7 +10,8 @@ export interface AnnounceDeps {
 }
 
 /** The idempotency key of a checkpoint's event: `auto:` is reserved, so no caller can take it first. */
-export const checkpointEventKey = (cp: Pick<Checkpoint, 'workspaceId' | 'number'>) => `auto:checkpoint:${cp.workspaceId}:${cp.number}`;
+export const checkpointEventKey = (cp: Pick<Checkpoint, 'workspaceId' | 'number'>) =>
+  `auto:checkpoint:${cp.workspaceId}:${cp.number}`;
 
 /**
  * Records a sealed checkpoint as an event of the workspace (`audit.checkpoint`, the signed

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointHash, checkpointSigningInput, CheckpointSchema, type Checkpoint } from '@audit/shared/integrity/checkpoint';
+import {
+  checkpointHash,
+  checkpointSigningInput,
+  CheckpointSchema,
+  type Checkpoint,
+} from '@audit/shared/integrity/checkpoint';
 import { eventHash } from '@audit/shared/integrity/event-hash';
 import { rootFromInclusion } from '@audit/shared/integrity/merkle';
 import { verifyText } from '@audit/shared/integrity/signing';
 import { verifyLog } from '@audit/shared/integrity/verify-core';
-import { bodyOf, eventually, lockCreated, sealNow, verifyBatch, verifyInputFromStore, verifySignature, useWorkerSuite } from '@audit/testing';
+import {
+  bodyOf,
+  eventually,
+  lockCreated,
+  sealNow,
+  verifyBatch,
+  verifyInputFromStore,
+  verifySignature,
+  useWorkerSuite,
+} from '@audit/testing';
 
 /*
  * Sealing end to end: events recorded through the API, a sealing pass on the real worker and
@@ -29,7 +43,9 @@ describe('checkpoints', () => {
   it('seals every event once, chains and signs the checkpoints, proves inclusion, and does not seal its own marks alone', async () => {
     const t = await suite.env.tenant('enterprise');
     const http = await suite.env.http();
-    const { events } = await t.caller.events.recordBatch({ events: Array.from({ length: 300 }, (_, i) => lockCreated(i)) });
+    const { events } = await t.caller.events.recordBatch({
+      events: Array.from({ length: 300 }, (_, i) => lockCreated(i)),
+    });
     expect(events.every((e) => /^[0-9a-f]{64}$/.test(e.hash ?? ''))).toBe(true);
     // The returned hash is the documented one, recomputed from the returned fields.
     expect(events.map((e) => eventHash(e))).toEqual(events.map((e) => e.hash));
@@ -41,7 +57,15 @@ describe('checkpoints', () => {
     const cp1 = CheckpointSchema.parse(page1.items[0]);
     // The tenant's own set-up events (workspace and key created) come first: everything is sealed.
     const last = events[299]!.seq;
-    expect(cp1).toMatchObject({ workspaceId: t.workspaceId, number: 1, count: last, previous: null, seqs: [{ first: 1, last }], from: 1, through: last });
+    expect(cp1).toMatchObject({
+      workspaceId: t.workspaceId,
+      number: 1,
+      count: last,
+      previous: null,
+      seqs: [{ first: 1, last }],
+      from: 1,
+      through: last,
+    });
     const keys = await publishedKeys(http.url);
     expect(keys.map((k) => k.status)).toContain('active');
     expect(verifiesWith(keys, cp1)).toBe(true);
@@ -54,7 +78,9 @@ describe('checkpoints', () => {
       expect(proof.checkpoint.number).toBe(1);
       expect(proof.treeSize).toBe(last);
       expect(rootFromInclusion(e.hash!, proof.leafIndex, proof.treeSize, proof.path)).toBe(cp1.root);
-      expect(rootFromInclusion(eventHash({ ...e, description: 'x' }), proof.leafIndex, proof.treeSize, proof.path)).not.toBe(cp1.root);
+      expect(
+        rootFromInclusion(eventHash({ ...e, description: 'x' }), proof.leafIndex, proof.treeSize, proof.path),
+      ).not.toBe(cp1.root);
     }
 
     // The checkpoint is an event of its own, holding the signed checkpoint.
@@ -62,7 +88,11 @@ describe('checkpoints', () => {
       const l = await t.caller.events.list({ categories: ['audit'] });
       return l.items.length === 1 ? l.items : null;
     });
-    expect(marks[0]).toMatchObject({ category: 'audit', action: 'checkpoint', target: { type: 'checkpoint', id: cp1.id } });
+    expect(marks[0]).toMatchObject({
+      category: 'audit',
+      action: 'checkpoint',
+      target: { type: 'checkpoint', id: cp1.id },
+    });
     expect(marks[0]!.metadata).toEqual(cp1);
 
     // Nothing but that mark is new: no checkpoint seals only its predecessor's event.
@@ -74,7 +104,12 @@ describe('checkpoints', () => {
     const late = await t.caller.events.record(lockCreated(999));
     await sealNow(suite.env);
     const cp2 = await t.caller.checkpoints.get({ number: 2 });
-    expect(cp2).toMatchObject({ number: 2, count: 2, previous: checkpointHash(cp1), seqs: [{ first: marks[0]!.seq, last: late.seq }] });
+    expect(cp2).toMatchObject({
+      number: 2,
+      count: 2,
+      previous: checkpointHash(cp1),
+      seqs: [{ first: marks[0]!.seq, last: late.seq }],
+    });
     expect(verifiesWith(keys, cp2)).toBe(true);
     expect((await t.caller.events.proof({ id: late.id })).sealed).toBe(true);
 
@@ -95,7 +130,9 @@ describe('checkpoints', () => {
 
   it('refuses a caller recording the service’s own category', async () => {
     const t = await suite.env.tenant('enterprise');
-    await expect(t.caller.events.record({ ...lockCreated(), category: 'audit', action: 'checkpoint' })).rejects.toThrow(/category: "audit" is recorded by the service itself/);
+    await expect(t.caller.events.record({ ...lockCreated(), category: 'audit', action: 'checkpoint' })).rejects.toThrow(
+      /category: "audit" is recorded by the service itself/,
+    );
   });
 
   it('delivers each checkpoint to every destination, whatever its category filter and format, signed by a published key', async () => {
@@ -104,30 +141,48 @@ describe('checkpoints', () => {
     const ce = await suite.receiver();
     const dd = await suite.receiver();
     const ceHook = await t.caller.webhooks.create({ url: ce.url, categories: ['auth'] });
-    const ddHook = await t.caller.webhooks.create({ url: dd.url, format: 'datadog', categories: ['lock'], headers: { 'DD-API-KEY': '0123456789abcdef0123456789abcdef' } });
+    const ddHook = await t.caller.webhooks.create({
+      url: dd.url,
+      format: 'datadog',
+      categories: ['lock'],
+      headers: { 'DD-API-KEY': '0123456789abcdef0123456789abcdef' },
+    });
     await t.caller.events.recordBatch({ events: Array.from({ length: 20 }, (_, i) => lockCreated(i)) });
     await sealNow(suite.env);
     const cp = (await t.caller.checkpoints.get({ number: 1 })) as Checkpoint;
     const keys = await publishedKeys(http.url);
 
-    const fromCe = await eventually(async () => {
-      const all = ce.requests.flatMap((r) => verifyBatch(r, ceHook.secret));
-      return all.find((e) => e.type === 'pro.atmos.audit.checkpoint') ?? null;
-    }, 20_000, 'checkpoint at the auth-only CloudEvents destination');
+    const fromCe = await eventually(
+      async () => {
+        const all = ce.requests.flatMap((r) => verifyBatch(r, ceHook.secret));
+        return all.find((e) => e.type === 'pro.atmos.audit.checkpoint') ?? null;
+      },
+      20_000,
+      'checkpoint at the auth-only CloudEvents destination',
+    );
     // Only the checkpoint passed the auth filter: the lock events did not.
-    expect(ce.requests.flatMap((r) => verifyBatch(r, ceHook.secret)).map((e) => e.type)).toEqual(['pro.atmos.audit.checkpoint']);
+    expect(ce.requests.flatMap((r) => verifyBatch(r, ceHook.secret)).map((e) => e.type)).toEqual([
+      'pro.atmos.audit.checkpoint',
+    ]);
     const held = CheckpointSchema.parse((fromCe.data as { metadata: unknown }).metadata);
     expect(held).toEqual(cp);
     expect(verifiesWith(keys, held)).toBe(true);
     expect(typeof fromCe['audithash']).toBe('string');
 
-    const entry = await eventually(async () => {
-      const all = dd.requests.flatMap((r) => {
-        verifySignature(r, ddHook.secret);
-        return JSON.parse(bodyOf(r)) as { evt: { name: string }; audit: { data: { metadata: unknown }; audithash?: string } }[];
-      });
-      return all.find((e) => e.evt.name === 'pro.atmos.audit.checkpoint') ?? null;
-    }, 20_000, 'checkpoint at the Datadog destination');
+    const entry = await eventually(
+      async () => {
+        const all = dd.requests.flatMap((r) => {
+          verifySignature(r, ddHook.secret);
+          return JSON.parse(bodyOf(r)) as {
+            evt: { name: string };
+            audit: { data: { metadata: unknown }; audithash?: string };
+          }[];
+        });
+        return all.find((e) => e.evt.name === 'pro.atmos.audit.checkpoint') ?? null;
+      },
+      20_000,
+      'checkpoint at the Datadog destination',
+    );
     expect(verifiesWith(keys, CheckpointSchema.parse(entry.audit.data.metadata))).toBe(true);
     await http.close();
   });

@@ -31,7 +31,8 @@ export function createCheckpointActivities(deps: CheckpointDeps) {
   /** One workspace: repair an unannounced head, then seal until nothing new is stable. */
   async function sealWorkspace(workspaceId: string, eventSeq: number, result: SealPassResult): Promise<void> {
     const head = await store.checkpoints.head(workspaceId);
-    if (head && !head.announced) await announceCheckpoint(deps, stripCheckpointDoc(head.checkpoint), head.checkpoint.nextClaim);
+    if (head && !head.announced)
+      await announceCheckpoint(deps, stripCheckpointDoc(head.checkpoint), head.checkpoint.nextClaim);
     // Nothing claimed since the last checkpoint: skip without walking the log.
     if (head && eventSeq < head.checkpoint.nextClaim) return;
     for (let i = 0; i < MAX_PER_WORKSPACE; i++) {
@@ -76,7 +77,10 @@ export function createCheckpointActivities(deps: CheckpointDeps) {
       }
       deps.observer.sealPass({ checkpoints: result.checkpoints, events: result.events, failedWorkspaces: failed });
       if (result.checkpoints > 0) deps.log.info({ ...result }, 'checkpoints sealed');
-      if (failed > 0) throw new Error(`checkpoint sealing failed for ${failed} of ${result.workspaces} workspaces (first: ${firstError})`);
+      if (failed > 0)
+        throw new Error(
+          `checkpoint sealing failed for ${failed} of ${result.workspaces} workspaces (first: ${firstError})`,
+        );
       return result;
     },
   };

@@ -1,5 +1,10 @@
 import { newId } from '@audit/shared';
-import { checkpointHash, checkpointSigningInput, type Checkpoint, type CheckpointHeader } from '@audit/shared/integrity/checkpoint';
+import {
+  checkpointHash,
+  checkpointSigningInput,
+  type Checkpoint,
+  type CheckpointHeader,
+} from '@audit/shared/integrity/checkpoint';
 import { merkleRoot } from '@audit/shared/integrity/merkle';
 import { toRanges } from '@audit/shared/integrity/seq-ranges';
 import { signText, type SigningKey } from '@audit/shared/integrity/signing';
@@ -29,7 +34,11 @@ export type SealOutcome = { sealed: Checkpoint; nextClaim: number } | { sealed: 
  * Checkpoints cover whole claims and the next one starts where this one ends, so every event is
  * in exactly one; two sealers racing for the same number are settled by its unique `_id`.
  */
-export async function sealNext(deps: SealDeps, workspaceId: string, maxEvents = MAX_CHECKPOINT_EVENTS): Promise<SealOutcome> {
+export async function sealNext(
+  deps: SealDeps,
+  workspaceId: string,
+  maxEvents = MAX_CHECKPOINT_EVENTS,
+): Promise<SealOutcome> {
   const { store } = deps;
   const now = deps.clock();
   const prev = await store.checkpoints.head(workspaceId);

@@ -25,7 +25,16 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
     await mkdir(join(logDir, `api${i}`));
-    apis.push(await startApiProcess({ port, mongodbUri: provided('mongodbUri'), db: env.deps.config.MONGODB_DB, temporalAddress: provided('temporalAddress'), logDir: join(logDir, `api${i}`), env: { TEMPORAL_TASK_QUEUE: env.deps.config.TEMPORAL_TASK_QUEUE } }));
+    apis.push(
+      await startApiProcess({
+        port,
+        mongodbUri: provided('mongodbUri'),
+        db: env.deps.config.MONGODB_DB,
+        temporalAddress: provided('temporalAddress'),
+        logDir: join(logDir, `api${i}`),
+        env: { TEMPORAL_TASK_QUEUE: env.deps.config.TEMPORAL_TASK_QUEUE },
+      }),
+    );
     urls.push(`http://127.0.0.1:${port}`);
   }
 }, 120_000);
@@ -36,7 +45,13 @@ afterAll(async () => {
   if (logDir) await rm(logDir, { recursive: true, force: true });
 });
 
-const event = (key: string) => ({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_1' }, metadata: { key }, idempotencyKey: key });
+const event = (key: string) => ({
+  category: 'lock',
+  action: 'created',
+  actor: { type: 'user', id: 'usr_1' },
+  metadata: { key },
+  idempotencyKey: key,
+});
 
 describe('sealing beside two writing API processes', () => {
   it('puts every stored event in exactly one checkpoint, and the log verifies', async () => {
@@ -67,7 +82,9 @@ describe('sealing beside two writing API processes', () => {
     await new Promise((r) => setTimeout(r, 3_500));
     await sealNow(env);
 
-    const stored = await env.deps.store.events.col.find({ workspaceId: tenant.workspaceId }, { projection: { seq: 1, category: 1 } }).toArray();
+    const stored = await env.deps.store.events.col
+      .find({ workspaceId: tenant.workspaceId }, { projection: { seq: 1, category: 1 } })
+      .toArray();
     const checkpoints = await env.deps.store.checkpoints.allForWorkspace(tenant.workspaceId).toArray();
     expect(checkpoints.length).toBeGreaterThan(1);
     const covered = checkpoints.flatMap((c) => expandRanges(c.seqs));
@@ -79,6 +96,8 @@ describe('sealing beside two writing API processes', () => {
     const report = verifyLog(await verifyInputFromStore(env, tenant.workspaceId));
     expect(report.findings).toEqual([]);
     expect(report.counts.unsealed).toBe(1);
-    console.log(`[measure] ${stored.length} events from two API processes, ${passes} sealing passes while writing, ${checkpoints.length} checkpoints; every event in exactly one`);
+    console.log(
+      `[measure] ${stored.length} events from two API processes, ${passes} sealing passes while writing, ${checkpoints.length} checkpoints; every event in exactly one`,
+    );
   }, 240_000);
 });

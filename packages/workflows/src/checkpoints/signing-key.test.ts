@@ -8,12 +8,18 @@ describe('the checkpoint signing key', () => {
   it('is AUDIT_SIGNING_KEY when set, whatever the mode', () => {
     const value = generateSigningKeyValue();
     const expected = parseSigningKey(value).keyId;
-    expect(signingKeyFrom({ AUDIT_SIGNING_KEY: value, WEBHOOK_ALLOW_PRIVATE: false, ADMIN_TOKEN: TOKEN }).keyId).toBe(expected);
-    expect(signingKeyFrom({ AUDIT_SIGNING_KEY: value, WEBHOOK_ALLOW_PRIVATE: true, ADMIN_TOKEN: TOKEN }).keyId).toBe(expected);
+    expect(signingKeyFrom({ AUDIT_SIGNING_KEY: value, WEBHOOK_ALLOW_PRIVATE: false, ADMIN_TOKEN: TOKEN }).keyId).toBe(
+      expected,
+    );
+    expect(signingKeyFrom({ AUDIT_SIGNING_KEY: value, WEBHOOK_ALLOW_PRIVATE: true, ADMIN_TOKEN: TOKEN }).keyId).toBe(
+      expected,
+    );
   });
 
   it('is refused when missing outside development, naming the variable and how to make one', () => {
-    expect(() => signingKeyFrom({ WEBHOOK_ALLOW_PRIVATE: false, ADMIN_TOKEN: TOKEN })).toThrow(/AUDIT_SIGNING_KEY is not set.*openssl genpkey -algorithm ed25519/);
+    expect(() => signingKeyFrom({ WEBHOOK_ALLOW_PRIVATE: false, ADMIN_TOKEN: TOKEN })).toThrow(
+      /AUDIT_SIGNING_KEY is not set.*openssl genpkey -algorithm ed25519/,
+    );
   });
 
   it('is derived in development: the same for one admin token, another for another, and it signs', () => {
@@ -24,6 +30,12 @@ describe('the checkpoint signing key', () => {
   });
 
   it('refuses a value that is not an Ed25519 private key', () => {
-    expect(() => signingKeyFrom({ AUDIT_SIGNING_KEY: Buffer.alloc(48, 7).toString('base64'), WEBHOOK_ALLOW_PRIVATE: false, ADMIN_TOKEN: TOKEN })).toThrow();
+    expect(() =>
+      signingKeyFrom({
+        AUDIT_SIGNING_KEY: Buffer.alloc(48, 7).toString('base64'),
+        WEBHOOK_ALLOW_PRIVATE: false,
+        ADMIN_TOKEN: TOKEN,
+      }),
+    ).toThrow();
   });
 });

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamViewOf } from '@audit/api';
-import { eventually, lockCreated, openTestEnv, seqsOf, startReceiver, verifyBatch, verifySignature, type ReceivedRequest, type Receiver, type Tenant, type TestEnv } from '@audit/testing';
+import {
+  eventually,
+  lockCreated,
+  openTestEnv,
+  seqsOf,
+  startReceiver,
+  verifyBatch,
+  verifySignature,
+  type ReceivedRequest,
+  type Receiver,
+  type Tenant,
+  type TestEnv,
+} from '@audit/testing';
 
 let env: TestEnv;
 const receivers: Receiver[] = [];
@@ -21,7 +33,8 @@ async function receiver(...args: Parameters<typeof startReceiver>): Promise<Rece
 
 const LOCK_TYPE = 'pro.atmos.lock.created';
 /** A request that carries this event (any format: the id is in the body or in `ce-id`). */
-const carrying = (eventId: string) => (r: ReceivedRequest) => r.headers['ce-id'] === eventId || r.body.includes(eventId);
+const carrying = (eventId: string) => (r: ReceivedRequest) =>
+  r.headers['ce-id'] === eventId || r.body.includes(eventId);
 /** The CloudEvent ids a request carries, verified and parsed as a receiver would. */
 const idsIn = (r: ReceivedRequest, secret: string) => verifyBatch(r, secret).map((e) => e.id);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,7 +64,9 @@ describe('delivery', () => {
     });
     expect(webhook).toMatchObject({ format: 'cloudevents-structured', batchSize: 1 });
     const started = Date.now();
-    const ev = await t.caller.events.record(lockCreated(0, { target: { type: 'stack', id: 'stk_prod_vpc', name: 'prod vpc' } }));
+    const ev = await t.caller.events.record(
+      lockCreated(0, { target: { type: 'stack', id: 'stk_prod_vpc', name: 'prod vpc' } }),
+    );
     const [req] = await rx.waitFor(1, carrying(ev.id), 30_000);
     const latencyMs = req!.at - started;
     expect(latencyMs).toBeLessThan(3_000);
@@ -83,11 +98,21 @@ describe('delivery', () => {
     expect(() => verifySignature(req!, `whsec_${Buffer.alloc(32, 7).toString('base64')}`)).toThrow();
 
     const delivery = await settled(t, webhook.id, ev.id, 'succeeded');
-    expect(delivery).toMatchObject({ id: req!.headers['webhook-id'], kind: 'stream', eventIds: [ev.id], seqs: { first: ev.seq, last: ev.seq }, count: 1 });
-    expect(delivery.attempts).toMatchObject([{ attempt: 1, trigger: 'scheduled', status: 'succeeded', responseStatus: 204, error: null, nextAttemptAt: null }]);
+    expect(delivery).toMatchObject({
+      id: req!.headers['webhook-id'],
+      kind: 'stream',
+      eventIds: [ev.id],
+      seqs: { first: ev.seq, last: ev.seq },
+      count: 1,
+    });
+    expect(delivery.attempts).toMatchObject([
+      { attempt: 1, trigger: 'scheduled', status: 'succeeded', responseStatus: 204, error: null, nextAttemptAt: null },
+    ]);
 
     // Several events at once still go one per request, in seq order, each its own delivery.
-    const { events: three } = await t.caller.events.recordBatch({ events: [lockCreated(1), lockCreated(2), lockCreated(3)] });
+    const { events: three } = await t.caller.events.recordBatch({
+      events: [lockCreated(1), lockCreated(2), lockCreated(3)],
+    });
     await eventually(async () => seqsOf(rx.requests, secret).length >= 4, 30_000, 'four lock events');
     const reqs = rx.requests.slice(1);
     expect(reqs.map((r) => idsIn(r, secret))).toEqual(three.map((e) => [e.id]));
@@ -98,7 +123,11 @@ describe('delivery', () => {
   it('binary mode: attributes in ce-* headers, data as the body, one event per request', async () => {
     const t = await env.tenant('enterprise');
     const rx = await receiver();
-    const { secret } = await t.caller.webhooks.create({ url: rx.url, format: 'cloudevents-binary', categories: ['lock'] });
+    const { secret } = await t.caller.webhooks.create({
+      url: rx.url,
+      format: 'cloudevents-binary',
+      categories: ['lock'],
+    });
     const { events: two } = await t.caller.events.recordBatch({ events: [lockCreated(1), lockCreated(2)] });
     const reqs = await rx.waitFor(2, undefined, 30_000);
     for (const [i, req] of reqs.entries()) {
@@ -119,7 +148,13 @@ describe('delivery', () => {
 
   it('filters by category, sends nothing to disabled or deleted destinations, and a re-enabled one resumes from its position', async () => {
     const t = await env.tenant('enterprise');
-    const [locks, releases, all, disabled, deleted] = await Promise.all([receiver(), receiver(), receiver(), receiver(), receiver()]);
+    const [locks, releases, all, disabled, deleted] = await Promise.all([
+      receiver(),
+      receiver(),
+      receiver(),
+      receiver(),
+      receiver(),
+    ]);
     const l = await t.caller.webhooks.create({ url: locks.url, categories: ['lock'] });
     const r = await t.caller.webhooks.create({ url: releases.url, categories: ['release'] });
     const a = await t.caller.webhooks.create({ url: all.url });
@@ -130,10 +165,14 @@ describe('delivery', () => {
 
     const lock = await t.caller.events.record(lockCreated());
     const release = await t.caller.events.record({ ...lockCreated(), category: 'release', action: 'created' });
-    await eventually(async () => {
-      const ids = all.requests.flatMap((q) => idsIn(q, a.secret));
-      return ids.includes(lock.id) && ids.includes(release.id);
-    }, 30_000, 'both events at the catch-all destination');
+    await eventually(
+      async () => {
+        const ids = all.requests.flatMap((q) => idsIn(q, a.secret));
+        return ids.includes(lock.id) && ids.includes(release.id);
+      },
+      30_000,
+      'both events at the catch-all destination',
+    );
     await locks.waitFor(1, carrying(lock.id), 30_000);
     await releases.waitFor(1, carrying(release.id), 30_000);
     await sleep(1_000);
@@ -147,7 +186,11 @@ describe('delivery', () => {
 
     // Disabled keeps its position: enabling it delivers what was recorded meanwhile.
     await t.caller.webhooks.update({ id: d.webhook.id, enabled: true });
-    await eventually(async () => seqsOf(disabled.requests, d.secret, 'pro.atmos.release.created').length === 1, 30_000, 'the re-enabled destination caught up');
+    await eventually(
+      async () => seqsOf(disabled.requests, d.secret, 'pro.atmos.release.created').length === 1,
+      30_000,
+      'the re-enabled destination caught up',
+    );
     expect(disabled.requests.flatMap((q) => idsIn(q, d.secret))).toEqual([lock.id, release.id]);
     await sleep(500);
     expect(deleted.requests).toHaveLength(0);
@@ -162,10 +205,14 @@ describe('delivery', () => {
     // Woken on purpose: a stream that looks while the plan has no streaming sends nothing.
     const handle = env.deps.temporal!.workflow.getHandle(`stream:${webhook.id}`);
     await handle.signal('wake');
-    const state = await eventually(async () => {
-      const s = (await handle.query('state')) as { last: { state: string } | null };
-      return s.last?.state === 'paused' ? s : null;
-    }, 30_000, 'the stream paused');
+    const state = await eventually(
+      async () => {
+        const s = (await handle.query('state')) as { last: { state: string } | null };
+        return s.last?.state === 'paused' ? s : null;
+      },
+      30_000,
+      'the stream paused',
+    );
     expect(state.last).toMatchObject({ state: 'paused', sent: 0 });
     await sleep(1_000);
     expect(rx.requests).toHaveLength(0);
@@ -194,7 +241,12 @@ describe('delivery', () => {
     expect(bad.requests).toHaveLength(1);
     expect(badDelivery.attempts).toHaveLength(1);
     expect(badDelivery.attempts[0]!.responseBody).toHaveLength(4096);
-    expect(badDelivery.attempts[0]).toMatchObject({ status: 'failed', responseStatus: 400, error: 'HTTP 400', nextAttemptAt: null });
+    expect(badDelivery.attempts[0]).toMatchObject({
+      status: 'failed',
+      responseStatus: 400,
+      error: 'HTTP 400',
+      nextAttemptAt: null,
+    });
 
     // Three attempts of one batch, the same webhook-id and the same events each time.
     expect(down.requests).toHaveLength(3);
@@ -208,13 +260,22 @@ describe('delivery', () => {
     ]);
     expect(downDelivery.attempts[0]!.nextAttemptAt).not.toBeNull();
     expect(downDelivery.attempts.at(-1)!.nextAttemptAt).toBeNull();
-    expect((await t.caller.webhooks.deliveries({ webhookId: d.webhook.id, eventId: ev.id })).event).toMatchObject({ state: 'failed', deliveryId: downDelivery.id });
+    expect((await t.caller.webhooks.deliveries({ webhookId: d.webhook.id, eventId: ev.id })).event).toMatchObject({
+      state: 'failed',
+      deliveryId: downDelivery.id,
+    });
 
     // Three failed attempts in a row: one warning event, and the destination stays enabled.
-    const warnings = await eventually(async () => {
-      const found = await env.deps.store.events.col.find({ workspaceId: t.workspaceId, 'metadata.change': 'webhook_failing' }).toArray();
-      return found.length > 0 ? found : null;
-    }, 30_000, 'a warning event');
+    const warnings = await eventually(
+      async () => {
+        const found = await env.deps.store.events.col
+          .find({ workspaceId: t.workspaceId, 'metadata.change': 'webhook_failing' })
+          .toArray();
+        return found.length > 0 ? found : null;
+      },
+      30_000,
+      'a warning event',
+    );
     expect(warnings.map((w) => w.metadata['webhookId'])).toEqual([d.webhook.id]);
     expect(warnings[0]!.metadata).toMatchObject({ severity: 'warning', consecutiveFailures: 3 });
     expect((await t.caller.webhooks.get({ id: d.webhook.id })).enabled).toBe(true);
@@ -226,12 +287,25 @@ describe('delivery', () => {
     const { webhook } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'] });
     const ev = await t.caller.events.record(lockCreated());
     await settled(t, webhook.id, ev.id, 'failed');
-    const after = await eventually(async () => {
-      const w = await t.caller.webhooks.get({ id: webhook.id });
-      return w.enabled ? null : w;
-    }, 30_000, 'disabled');
+    const after = await eventually(
+      async () => {
+        const w = await t.caller.webhooks.get({ id: webhook.id });
+        return w.enabled ? null : w;
+      },
+      30_000,
+      'disabled',
+    );
     expect(after).toMatchObject({ enabled: false, disabledReason: 'gone', stream: { state: 'disabled' } });
-    const audit = await eventually(() => env.deps.store.events.col.findOne({ workspaceId: t.workspaceId, 'metadata.change': 'webhook_disabled', 'metadata.reason': 'gone' }), 30_000, 'the audit event');
+    const audit = await eventually(
+      () =>
+        env.deps.store.events.col.findOne({
+          workspaceId: t.workspaceId,
+          'metadata.change': 'webhook_disabled',
+          'metadata.reason': 'gone',
+        }),
+      30_000,
+      'the audit event',
+    );
     expect(audit.target).toMatchObject({ type: 'webhook', id: webhook.id });
     await t.caller.events.record(lockCreated());
     await sleep(1_000);
@@ -243,14 +317,34 @@ describe('delivery', () => {
     const rx = await receiver(() => ({ status: 500 }));
     const { webhook } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'] });
     const sixDaysAgo = new Date(Date.now() - 6 * 86_400_000);
-    await env.deps.store.webhooks.health.insertOne({ _id: webhook.id, workspaceId: t.workspaceId, failingSince: sixDaysAgo, consecutiveFailures: 40, warnedAt: sixDaysAgo, lastSuccessAt: null });
+    await env.deps.store.webhooks.health.insertOne({
+      _id: webhook.id,
+      workspaceId: t.workspaceId,
+      failingSince: sixDaysAgo,
+      consecutiveFailures: 40,
+      warnedAt: sixDaysAgo,
+      lastSuccessAt: null,
+    });
     await t.caller.events.record(lockCreated());
-    const disabled = await eventually(async () => {
-      const w = await t.caller.webhooks.get({ id: webhook.id });
-      return w.enabled ? null : w;
-    }, 30_000, 'disabled');
+    const disabled = await eventually(
+      async () => {
+        const w = await t.caller.webhooks.get({ id: webhook.id });
+        return w.enabled ? null : w;
+      },
+      30_000,
+      'disabled',
+    );
     expect(disabled).toMatchObject({ disabledReason: 'failing', failingSince: sixDaysAgo.toISOString() });
-    const audit = await eventually(() => env.deps.store.events.col.findOne({ workspaceId: t.workspaceId, 'metadata.change': 'webhook_disabled', 'metadata.reason': 'failing' }), 30_000, 'the audit event');
+    const audit = await eventually(
+      () =>
+        env.deps.store.events.col.findOne({
+          workspaceId: t.workspaceId,
+          'metadata.change': 'webhook_disabled',
+          'metadata.reason': 'failing',
+        }),
+      30_000,
+      'the audit event',
+    );
     expect(audit.description).toContain('failed for 5 days');
     const enabled = await t.caller.webhooks.update({ id: webhook.id, enabled: true });
     expect(enabled).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
@@ -270,7 +364,10 @@ describe('delivery', () => {
     expect(idsIn(req!, oldSecret)).toEqual([ev.id]);
 
     // Once the overlap is over, only the new secret signs.
-    await env.deps.store.webhooks.col.updateOne({ _id: webhook.id }, { $set: { 'secrets.1.expiresAt': new Date(Date.now() - 1000) } });
+    await env.deps.store.webhooks.col.updateOne(
+      { _id: webhook.id },
+      { $set: { 'secrets.1.expiresAt': new Date(Date.now() - 1000) } },
+    );
     const ev2 = await t.caller.events.record(lockCreated());
     const [late] = await rx.waitFor(1, carrying(ev2.id), 30_000);
     expect(rx.requests).toHaveLength(2);
@@ -302,7 +399,9 @@ describe('delivery', () => {
       [1, 'scheduled', 'failed'],
       [2, 'manual', 'succeeded'],
     ]);
-    await expect(t.caller.webhooks.redeliver({ deliveryId: 'dlv_01J00000000000000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.caller.webhooks.redeliver({ deliveryId: 'dlv_01J00000000000000000000000' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
 
     // Only the batch created since `since` that still failed: not the one before, not the one redelivered.
     const rec = await t.caller.webhooks.recover({ webhookId: webhook.id, since });
@@ -312,7 +411,9 @@ describe('delivery', () => {
       ['scheduled', 'failed'],
       ['manual', 'succeeded'],
     ]);
-    expect((await t.caller.webhooks.deliveries({ webhookId: webhook.id, eventId: events[1]!.id })).event).toMatchObject({ state: 'delivered', deliveryId: failed[1]!.id });
+    expect((await t.caller.webhooks.deliveries({ webhookId: webhook.id, eventId: events[1]!.id })).event).toMatchObject(
+      { state: 'delivered', deliveryId: failed[1]!.id },
+    );
     // Each redelivered batch went twice under its own webhook-id, with the same event, verifiable.
     for (const f of failed) {
       const sent = rx.requests.filter((r) => r.headers['webhook-id'] === f.id);
@@ -329,7 +430,11 @@ describe('delivery', () => {
     const { webhook } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'], batchSize: 1 });
     const { events } = await t.caller.events.recordBatch({ events: [lockCreated(1), lockCreated(2), lockCreated(3)] });
     await rx.waitFor(3, undefined, 30_000);
-    await eventually(async () => (await deliveriesOf(t, webhook.id)).filter((d) => d.status === 'succeeded').length === 3, 30_000, 'three batches settled');
+    await eventually(
+      async () => (await deliveriesOf(t, webhook.id)).filter((d) => d.status === 'succeeded').length === 3,
+      30_000,
+      'three batches settled',
+    );
     const p1 = await t.caller.webhooks.deliveries({ webhookId: webhook.id, limit: 2 });
     expect(p1.items).toHaveLength(2);
     expect(p1.nextCursor).not.toBeNull();
@@ -340,7 +445,9 @@ describe('delivery', () => {
     // Newest first: the batches in reverse seq order.
     expect(all.map((d) => d.eventIds)).toEqual([...events].reverse().map((e) => [e.id]));
     expect(all.map((d) => d.seqs.first)).toEqual([...events].reverse().map((e) => e.seq));
-    await expect(t.caller.webhooks.deliveries({ webhookId: webhook.id, cursor: 'bogus' })).rejects.toThrow(/cursor: is not a cursor/);
+    await expect(t.caller.webhooks.deliveries({ webhookId: webhook.id, cursor: 'bogus' })).rejects.toThrow(
+      /cursor: is not a cursor/,
+    );
   });
 
   it("webhooks.test sends a verifiable one-event batch in the destination's format and reports the outcome", async () => {
@@ -379,11 +486,15 @@ describe('delivery', () => {
     const ev = await t.caller.events.record(lockCreated());
     await rx.waitFor(1, carrying(ev.id), 30_000);
     const query = `AuditWebhookId = "${webhook.id}" AND AuditWorkspaceId = "${t.workspaceId}"`;
-    const found = await eventually(async () => {
-      const ids: string[] = [];
-      for await (const w of env.deps.temporal!.workflow.list({ query })) ids.push(w.workflowId);
-      return ids.length > 0 ? ids : null;
-    }, 30_000, 'the stream in visibility');
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const w of env.deps.temporal!.workflow.list({ query })) ids.push(w.workflowId);
+        return ids.length > 0 ? ids : null;
+      },
+      30_000,
+      'the stream in visibility',
+    );
     expect(found).toEqual([`stream:${webhook.id}`]);
   });
 });

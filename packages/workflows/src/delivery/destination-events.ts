@@ -13,7 +13,11 @@ export interface DestinationEventDeps {
  * system actor, through the same stream log and wake-up as the API's. The idempotency key makes an
  * activity retry find the event it already wrote.
  */
-export async function recordDestinationEvent(deps: DestinationEventDeps, hook: WebhookDoc, what: { idempotencyKey: string; description: string; metadata: Record<string, unknown> }): Promise<void> {
+export async function recordDestinationEvent(
+  deps: DestinationEventDeps,
+  hook: WebhookDoc,
+  what: { idempotencyKey: string; description: string; metadata: Record<string, unknown> },
+): Promise<void> {
   const ws = await deps.store.workspaces.findById(hook.workspaceId);
   if (!ws) return;
   const now = deps.clock();

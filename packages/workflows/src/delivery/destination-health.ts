@@ -21,18 +21,34 @@ export async function noteFailure(deps: HealthDeps, hook: WebhookDoc): Promise<v
   const after = await deps.store.webhooks.recordFailure(hook.workspaceId, hook._id, now);
   if (!after?.failingSince) return;
   const since = after.failingSince;
-  if (after.consecutiveFailures >= DELIVERY_LIMITS.warnAfterFailures && (await deps.store.webhooks.claimWarning(hook.workspaceId, hook._id, now))) {
+  if (
+    after.consecutiveFailures >= DELIVERY_LIMITS.warnAfterFailures &&
+    (await deps.store.webhooks.claimWarning(hook.workspaceId, hook._id, now))
+  ) {
     await recordDestinationEvent(deps, hook, {
       idempotencyKey: `webhook-failing:${hook._id}:${since.getTime()}`,
       description: `Webhook deliveries to ${redactUrl(hook.url)} are failing`,
-      metadata: { change: 'webhook_failing', severity: 'warning', failingSince: since.toISOString(), consecutiveFailures: after.consecutiveFailures },
+      metadata: {
+        change: 'webhook_failing',
+        severity: 'warning',
+        failingSince: since.toISOString(),
+        consecutiveFailures: after.consecutiveFailures,
+      },
     });
   }
-  if (now.getTime() - since.getTime() >= DELIVERY_LIMITS.autoDisableAfterMs && (await deps.store.webhooks.disableIfEnabled(hook.workspaceId, hook._id, 'failing', now))) {
+  if (
+    now.getTime() - since.getTime() >= DELIVERY_LIMITS.autoDisableAfterMs &&
+    (await deps.store.webhooks.disableIfEnabled(hook.workspaceId, hook._id, 'failing', now))
+  ) {
     await recordDestinationEvent(deps, hook, {
       idempotencyKey: `webhook-disabled:${hook._id}:${since.getTime()}`,
       description: `Webhook destination disabled: every delivery to ${redactUrl(hook.url)} failed for ${DELIVERY_LIMITS.autoDisableAfterMs / DAY_MS} days`,
-      metadata: { change: 'webhook_disabled', reason: 'failing', failingSince: since.toISOString(), enabled: { from: true, to: false } },
+      metadata: {
+        change: 'webhook_disabled',
+        reason: 'failing',
+        failingSince: since.toISOString(),
+        enabled: { from: true, to: false },
+      },
     });
   }
 }

@@ -12,5 +12,7 @@ export function signingSecrets(key: Buffer | null, hook: WebhookDoc, now: Date):
 export function customHeaders(key: Buffer | null, hook: WebhookDoc): Record<string, string> {
   if (hook.headers.length === 0) return {};
   if (!key) throw new Error(MISSING_KEY_MESSAGE);
-  return Object.fromEntries(hook.headers.map((h) => [h.name, decryptSecret(key, h.sealed, sealContext.header(hook._id, h.name))]));
+  return Object.fromEntries(
+    hook.headers.map((h) => [h.name, decryptSecret(key, h.sealed, sealContext.header(hook._id, h.name))]),
+  );
 }

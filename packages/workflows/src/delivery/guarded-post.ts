@@ -117,7 +117,8 @@ type Refusal = (address: string) => string | null;
 /** Why an address may not be dialled under this request's policy, or null when it may. */
 function refusalFor(req: PostRequest): Refusal {
   if (req.loopbackOnly) {
-    return (address) => (classifyAddress(address) === 'loopback' ? null : `${address} is not a loopback address (loopback-only mode)`);
+    return (address) =>
+      classifyAddress(address) === 'loopback' ? null : `${address} is not a loopback address (loopback-only mode)`;
   }
   if (req.allowPrivate) return () => null;
   return (address) => {

@@ -1,5 +1,13 @@
 import { gzipSync } from 'node:zlib';
-import { classifyStatus, DELIVERY_LIMITS, newId, nextRetryDelay, parseRetryAfter, type AuditCloudEventAttributes, type ResponseClass } from '@audit/shared';
+import {
+  classifyStatus,
+  DELIVERY_LIMITS,
+  newId,
+  nextRetryDelay,
+  parseRetryAfter,
+  type AuditCloudEventAttributes,
+  type ResponseClass,
+} from '@audit/shared';
 import { signWebhook } from '@audit/shared/webhook-signing';
 import type { AttemptTrigger, DeliveryDoc, Store, WebhookDoc } from '@audit/store';
 import type { DeliveryObserver, LogSink } from '../observer.ts';
@@ -17,21 +25,51 @@ export const USER_AGENT = 'atmos-audit-log-webhooks/2.0';
  * nginx and most gateways inflate it): Standard Webhooks libraries read the payload as text, so a
  * signature over compressed bytes could not be checked with them at all.
  */
-export function buildRequest(hook: WebhookDoc, webhookId: string, events: AuditCloudEventAttributes[], settings: DeliverySettings, now: Date): { headers: Record<string, string>; body: Buffer } {
+export function buildRequest(
+  hook: WebhookDoc,
+  webhookId: string,
+  events: AuditCloudEventAttributes[],
+  settings: DeliverySettings,
+  now: Date,
+): { headers: Record<string, string>; body: Buffer } {
   const rendered = formatSpec(hook.format).render(events, { publicBaseUrl: settings.publicBaseUrl });
   const text = Buffer.from(rendered.body, 'utf8');
-  const signed = signWebhook(signingSecrets(settings.encryptionKey, hook, now), webhookId, Math.floor(now.getTime() / 1000), text);
-  const headers: Record<string, string> = { ...customHeaders(settings.encryptionKey, hook), 'user-agent': USER_AGENT, ...rendered.headers, ...signed };
+  const signed = signWebhook(
+    signingSecrets(settings.encryptionKey, hook, now),
+    webhookId,
+    Math.floor(now.getTime() / 1000),
+    text,
+  );
+  const headers: Record<string, string> = {
+    ...customHeaders(settings.encryptionKey, hook),
+    'user-agent': USER_AGENT,
+    ...rendered.headers,
+    ...signed,
+  };
   if (hook.compression !== 'gzip') return { headers, body: text };
   return { headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipSync(text) };
 }
 
-export async function post(hook: WebhookDoc, webhookId: string, events: AuditCloudEventAttributes[], settings: DeliverySettings, now: Date): Promise<{ result: PostResult; bytes: number }> {
+export async function post(
+  hook: WebhookDoc,
+  webhookId: string,
+  events: AuditCloudEventAttributes[],
+  settings: DeliverySettings,
+  now: Date,
+): Promise<{ result: PostResult; bytes: number }> {
   let built;
   try {
     built = buildRequest(hook, webhookId, events, settings, now);
   } catch (err) {
-    return { result: { kind: 'error', error: `could not build the request: ${(err as Error).message}`, refused: true, durationMs: 0 }, bytes: 0 };
+    return {
+      result: {
+        kind: 'error',
+        error: `could not build the request: ${(err as Error).message}`,
+        refused: true,
+        durationMs: 0,
+      },
+      bytes: 0,
+    };
   }
   const result = await guardedPost({
     url: hook.url,
@@ -69,17 +107,31 @@ export interface AttemptDeps {
  * settled. `scheduleIndex` is the attempt's place in the retry schedule, which decides the wait
  * before the next one (a Retry-After longer than that is honoured).
  */
-export async function attemptBatch(deps: AttemptDeps, hook: WebhookDoc, delivery: DeliveryDoc, events: AuditCloudEventAttributes[], trigger: AttemptTrigger, scheduleIndex: number): Promise<AttemptOutcome> {
+export async function attemptBatch(
+  deps: AttemptDeps,
+  hook: WebhookDoc,
+  delivery: DeliveryDoc,
+  events: AuditCloudEventAttributes[],
+  trigger: AttemptTrigger,
+  scheduleIndex: number,
+): Promise<AttemptOutcome> {
   const { store, settings } = deps;
   const startedAt = deps.clock();
   const attempt = delivery.attempts + 1;
   const { result, bytes } = await post(hook, delivery._id, events, settings, startedAt);
-  const cls: ResponseClass = result.kind === 'response' ? classifyStatus(result.status) : result.refused ? 'stop' : 'retry';
+  const cls: ResponseClass =
+    result.kind === 'response' ? classifyStatus(result.status) : result.refused ? 'stop' : 'retry';
   const retryAfter = result.kind === 'response' ? parseRetryAfter(result.retryAfter, startedAt) : null;
-  const nextDelayMs = cls === 'retry' ? nextRetryDelay(settings.retrySchedule, scheduleIndex + 1, retryAfter, Math.random) : null;
+  const nextDelayMs =
+    cls === 'retry' ? nextRetryDelay(settings.retrySchedule, scheduleIndex + 1, retryAfter, Math.random) : null;
   const nextAttemptAt = nextDelayMs === null ? null : new Date(startedAt.getTime() + result.durationMs + nextDelayMs);
   const responseStatus = result.kind === 'response' ? result.status : null;
-  const error = result.kind === 'error' ? result.error : cls === 'success' ? null : `HTTP ${result.status}${cls === 'retry' && result.status < 400 ? ' (redirects are not followed)' : ''}`;
+  const error =
+    result.kind === 'error'
+      ? result.error
+      : cls === 'success'
+        ? null
+        : `HTTP ${result.status}${cls === 'retry' && result.status < 400 ? ' (redirects are not followed)' : ''}`;
   const stored = store.deliveries.putAttempt({
     _id: newId('attempt', startedAt.getTime()),
     workspaceId: delivery.workspaceId,
@@ -96,15 +148,42 @@ export async function attemptBatch(deps: AttemptDeps, hook: WebhookDoc, delivery
     startedAt,
     nextAttemptAt,
   });
-  const status: AttemptOutcome['status'] = cls === 'success' ? 'succeeded' : nextDelayMs === null ? 'failed' : 'retrying';
+  const status: AttemptOutcome['status'] =
+    cls === 'success' ? 'succeeded' : nextDelayMs === null ? 'failed' : 'retrying';
   // The attempt and the destination's state before the delivery settles: once it reads as
   // settled, its attempt and any 410 or warning it caused are visible.
-  const health = cls === 'success' ? store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt) : cls === 'gone' ? noteGone(deps.health, hook) : noteFailure(deps.health, hook);
+  const health =
+    cls === 'success'
+      ? store.webhooks.recordSuccess(hook.workspaceId, hook._id, startedAt)
+      : cls === 'gone'
+        ? noteGone(deps.health, hook)
+        : noteFailure(deps.health, hook);
   await Promise.all([stored, health]);
-  await store.deliveries.settleLoaded(delivery, attempt, { status: status === 'retrying' ? 'pending' : status, lastAttemptAt: startedAt, nextAttemptAt, lastResponseStatus: responseStatus, lastError: error }, deps.clock());
+  await store.deliveries.settleLoaded(
+    delivery,
+    attempt,
+    {
+      status: status === 'retrying' ? 'pending' : status,
+      lastAttemptAt: startedAt,
+      nextAttemptAt,
+      lastResponseStatus: responseStatus,
+      lastError: error,
+    },
+    deps.clock(),
+  );
   deps.observer.attempt({ outcome: status, responseStatus, durationMs: result.durationMs, trigger });
   // Ids only: the URL may carry a token in its query, and header values never leave the store.
-  const fields = { webhookId: hook._id, deliveryId: delivery._id, attempt, trigger, outcome: status, responseStatus, durationMs: result.durationMs, events: events.length, error };
+  const fields = {
+    webhookId: hook._id,
+    deliveryId: delivery._id,
+    attempt,
+    trigger,
+    outcome: status,
+    responseStatus,
+    durationMs: result.durationMs,
+    events: events.length,
+    error,
+  };
   if (status === 'succeeded') deps.log.debug(fields, 'delivery attempt');
   else deps.log.warn(fields, 'delivery attempt failed');
   return { status, cls, nextDelayMs, responseStatus, at: startedAt };

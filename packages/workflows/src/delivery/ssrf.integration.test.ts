@@ -12,10 +12,20 @@ afterAll(async () => {
 });
 
 const post = (url: string, resolver?: Resolver, allowPrivate = false) =>
-  guardedPost({ url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 2_000, maxBodyBytes: 4096, allowPrivate, resolver });
+  guardedPost({
+    url,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    timeoutMs: 2_000,
+    maxBodyBytes: 4096,
+    allowPrivate,
+    resolver,
+  });
 
 /** A resolver that answers what an attacker's DNS would: a refused address for a public-looking name. */
-const rebindTo = (address: string): Resolver => async () => [{ address, family: address.includes(':') ? 6 : 4 }];
+const rebindTo =
+  (address: string): Resolver =>
+  async () => [{ address, family: address.includes(':') ? 6 : 4 }];
 
 describe('the guarded client refuses at connect time', () => {
   const classes: [string, string][] = [
@@ -43,7 +53,12 @@ describe('the guarded client refuses at connect time', () => {
   });
 
   it('IP literals, which skip DNS, and real names resolving to loopback', async () => {
-    for (const url of [`http://127.0.0.1:${rx.port}/`, `http://[::ffff:127.0.0.1]:${rx.port}/`, `http://[::1]:${rx.port}/`, `http://localhost:${rx.port}/`]) {
+    for (const url of [
+      `http://127.0.0.1:${rx.port}/`,
+      `http://[::ffff:127.0.0.1]:${rx.port}/`,
+      `http://[::1]:${rx.port}/`,
+      `http://localhost:${rx.port}/`,
+    ]) {
       const res = await post(url);
       expect(res, url).toMatchObject({ kind: 'error', refused: true });
     }
@@ -51,7 +66,10 @@ describe('the guarded client refuses at connect time', () => {
   });
 
   it('refuses when every resolved address is refused, and connects anywhere when private is allowed', async () => {
-    const mixed: Resolver = async () => [{ address: '10.0.0.1', family: 4 }, { address: '127.0.0.1', family: 4 }];
+    const mixed: Resolver = async () => [
+      { address: '10.0.0.1', family: 4 },
+      { address: '127.0.0.1', family: 4 },
+    ];
     expect(await post(`http://x.test:${rx.port}/`, mixed)).toMatchObject({ kind: 'error', refused: true });
     expect(rx.requests).toHaveLength(0);
     expect((await post(`http://x.test:${rx.port}/`, rebindTo('127.0.0.1'), true)).kind).toBe('response');
@@ -73,7 +91,12 @@ describe('with WEBHOOK_ALLOW_PRIVATE off, end to end', () => {
   let env: TestEnv;
   beforeAll(async () => {
     // The production policy itself; the resolver below maps every name to loopback, so nothing leaves.
-    env = await openTestEnv({ WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_LOOPBACK_ONLY: 'false', SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'), WEBHOOK_RETRY_SCHEDULE: '0,200' });
+    env = await openTestEnv({
+      WEBHOOK_ALLOW_PRIVATE: 'false',
+      WEBHOOK_LOOPBACK_ONLY: 'false',
+      SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      WEBHOOK_RETRY_SCHEDULE: '0,200',
+    });
     await env.startWorker({ webhookResolver: rebindTo('127.0.0.1') });
   });
   afterAll(async () => {
@@ -96,13 +119,29 @@ describe('with WEBHOOK_ALLOW_PRIVATE off, end to end', () => {
 
   it('refuses a destination whose name resolves to a loopback address when delivering', async () => {
     const t = await env.tenant('enterprise');
-    const { webhook } = await t.caller.webhooks.create({ url: `https://siem.rebind.test:${rx.port}/hook`, categories: ['lock'] });
+    const { webhook } = await t.caller.webhooks.create({
+      url: `https://siem.rebind.test:${rx.port}/hook`,
+      categories: ['lock'],
+    });
     const before = rx.requests.length;
-    const ev = await t.caller.events.record({ category: 'lock', action: 'created', actor: { type: 'user', id: 'usr_1' } });
-    const delivery = await eventually(async () => (await t.caller.webhooks.deliveries({ webhookId: webhook.id, eventId: ev.id })).items.find((d) => d.status === 'failed'), 30_000, 'the batch failed');
+    const ev = await t.caller.events.record({
+      category: 'lock',
+      action: 'created',
+      actor: { type: 'user', id: 'usr_1' },
+    });
+    const delivery = await eventually(
+      async () =>
+        (await t.caller.webhooks.deliveries({ webhookId: webhook.id, eventId: ev.id })).items.find(
+          (d) => d.status === 'failed',
+        ),
+      30_000,
+      'the batch failed',
+    );
     expect(delivery).toMatchObject({ eventIds: [ev.id], count: 1 });
     expect(delivery.attempts).toHaveLength(1);
-    expect(delivery.attempts[0]!.error).toMatch(/refused to connect to siem\.rebind\.test: 127\.0\.0\.1 is a loopback address/);
+    expect(delivery.attempts[0]!.error).toMatch(
+      /refused to connect to siem\.rebind\.test: 127\.0\.0\.1 is a loopback address/,
+    );
     expect(rx.requests.length).toBe(before);
   });
 });

@@ -24,7 +24,14 @@ const HEARTBEAT_EVERY_MS = 5_000;
 
 export function createStreamActivities(deps: StreamActivityDeps) {
   const health: HealthDeps = { store: deps.store, clock: deps.clock, waker: deps.waker };
-  const attemptDeps: AttemptDeps = { store: deps.store, clock: deps.clock, settings: deps.settings, health, observer: deps.observer, log: deps.log };
+  const attemptDeps: AttemptDeps = {
+    store: deps.store,
+    clock: deps.clock,
+    settings: deps.settings,
+    health,
+    observer: deps.observer,
+    log: deps.log,
+  };
 
   return {
     /** One step of a stream; see stream-step.ts. */
@@ -33,7 +40,11 @@ export function createStreamActivities(deps: StreamActivityDeps) {
     },
 
     /** One attempt of a finished batch sent again by hand; the wait before the next, or null when done. */
-    async redeliverStep(input: { workspaceId: string; deliveryId: string; index: number }): Promise<{ status: string; nextDelayMs: number | null }> {
+    async redeliverStep(input: {
+      workspaceId: string;
+      deliveryId: string;
+      index: number;
+    }): Promise<{ status: string; nextDelayMs: number | null }> {
       return withHeartbeat(async () => {
         const now = deps.clock();
         if (input.index === 0) await deps.store.deliveries.reopen(input.workspaceId, input.deliveryId, now);
@@ -48,7 +59,14 @@ export function createStreamActivities(deps: StreamActivityDeps) {
         if (!hook.enabled) return stop(`destination disabled (${hook.disabledReason ?? 'manual'})`);
         const events = await readSeqs(deps.store.streamLog, input.workspaceId, delivery.fromClaim, delivery.seqs, now);
         if (events.length === 0) return stop('the events are no longer stored');
-        const outcome = await attemptBatch(attemptDeps, hook, delivery, toAttributes(events, deps.settings.publicBaseUrl), 'manual', input.index);
+        const outcome = await attemptBatch(
+          attemptDeps,
+          hook,
+          delivery,
+          toAttributes(events, deps.settings.publicBaseUrl),
+          'manual',
+          input.index,
+        );
         return { status: outcome.status, nextDelayMs: outcome.nextDelayMs };
       });
     },
@@ -56,19 +74,44 @@ export function createStreamActivities(deps: StreamActivityDeps) {
     /** `webhooks.test`: a one-event batch of its own type, in the destination's format; neither stored nor retried. */
     async sendTestDelivery(input: { workspaceId: string; webhookId: string }): Promise<TestDeliveryResult> {
       const hook = await deps.store.webhooks.findForWorkspace(input.workspaceId, input.webhookId);
-      if (!hook) return { ok: false, responseStatus: null, durationMs: 0, error: 'destination deleted', responseBody: null };
+      if (!hook)
+        return { ok: false, responseStatus: null, durationMs: 0, error: 'destination deleted', responseBody: null };
       const ws = await deps.store.workspaces.findById(input.workspaceId);
       const now = deps.clock();
-      const { result } = await post(hook, newId('delivery', now.getTime()), [testEvent(input.workspaceId, ws?.organizationId ?? '', deps.settings.publicBaseUrl, now)], deps.settings, now);
-      if (result.kind === 'error') return { ok: false, responseStatus: null, durationMs: result.durationMs, error: result.error, responseBody: null };
+      const { result } = await post(
+        hook,
+        newId('delivery', now.getTime()),
+        [testEvent(input.workspaceId, ws?.organizationId ?? '', deps.settings.publicBaseUrl, now)],
+        deps.settings,
+        now,
+      );
+      if (result.kind === 'error')
+        return {
+          ok: false,
+          responseStatus: null,
+          durationMs: result.durationMs,
+          error: result.error,
+          responseBody: null,
+        };
       const ok = classifyStatus(result.status) === 'success';
-      return { ok, responseStatus: result.status, durationMs: result.durationMs, error: ok ? null : `HTTP ${result.status}`, responseBody: result.body };
+      return {
+        ok,
+        responseStatus: result.status,
+        durationMs: result.durationMs,
+        error: ok ? null : `HTTP ${result.status}`,
+        responseBody: result.body,
+      };
     },
   };
 }
 
 /** A destination's live stream document, positioned at the end of its workspace's log. */
-export async function newLiveStream(store: Store, hook: { _id: string; workspaceId: string }, now: Date, next?: { claim: number; seq: number }) {
+export async function newLiveStream(
+  store: Store,
+  hook: { _id: string; workspaceId: string },
+  now: Date,
+  next?: { claim: number; seq: number },
+) {
   return {
     _id: hook._id,
     kind: 'live' as const,

@@ -46,7 +46,15 @@ export async function readBatch(log: StreamLogStore, cursor: StreamCursor, opts:
   const sizes: number[] = [];
   let fromClaim = cursor.claim;
   let cur = { ...cursor };
-  const result = (extra: Partial<ReadResult>): ReadResult => ({ events, fromClaim, after: cur, full: false, blocked: false, reachedEnd: false, ...extra });
+  const result = (extra: Partial<ReadResult>): ReadResult => ({
+    events,
+    fromClaim,
+    after: cur,
+    full: false,
+    blocked: false,
+    reachedEnd: false,
+    ...extra,
+  });
   for (let read = 0; read < MAX_CLAIMS_PER_READ; read++) {
     if (opts.untilSeq !== null && cur.seq > opts.untilSeq) return result({ reachedEnd: true });
     const r = await log.resolve(opts.workspaceId, cur.claim, opts.now);
@@ -62,7 +70,8 @@ export async function readBatch(log: StreamLogStore, cursor: StreamCursor, opts:
         continue;
       }
       const size = opts.bounds.entryBytes(e);
-      if (events.length > 0 && opts.bounds.bodyBytes([...sizes, size]) > opts.bounds.maxBodyBytes) return result({ full: true });
+      if (events.length > 0 && opts.bounds.bodyBytes([...sizes, size]) > opts.bounds.maxBodyBytes)
+        return result({ full: true });
       if (events.length === 0) fromClaim = cur.claim;
       events.push(e);
       sizes.push(size);
@@ -80,11 +89,17 @@ function advancePast(cur: StreamCursor, claimLast: number): StreamCursor {
 }
 
 /** The events of a batch fixed earlier, read again from the stream log for a retry or a redelivery. */
-export async function readSeqs(log: StreamLogStore, workspaceId: string, fromClaim: number, seqs: number[], now: Date): Promise<EventDoc[]> {
+export async function readSeqs(
+  log: StreamLogStore,
+  workspaceId: string,
+  fromClaim: number,
+  seqs: number[],
+  now: Date,
+): Promise<EventDoc[]> {
   const wanted = new Set(seqs);
   const last = Math.max(...seqs);
   const found: EventDoc[] = [];
-  for (let claim = fromClaim; claim <= last; ) {
+  for (let claim = fromClaim; claim <= last;) {
     const r = await log.resolve(workspaceId, claim, now);
     if (r === null || r === 'open') break;
     for (const e of r.claim.events) if (wanted.has(e.seq)) found.push(e);

@@ -1,5 +1,11 @@
 import { Context } from '@temporalio/activity';
-import { effectiveBatchSize, hasEntitlement, newId, toCloudEventAttributes, type AuditCloudEventAttributes } from '@audit/shared';
+import {
+  effectiveBatchSize,
+  hasEntitlement,
+  newId,
+  toCloudEventAttributes,
+  type AuditCloudEventAttributes,
+} from '@audit/shared';
 import type { DeliveryDoc, EventDoc, OpenBatch, StreamDoc, WebhookDoc } from '@audit/store';
 import { formatSpec } from './formats/index.ts';
 import { attemptBatch, type AttemptDeps, type AttemptOutcome } from './send-batch.ts';
@@ -32,7 +38,10 @@ export function boundsFor(hook: WebhookDoc, publicBaseUrl: string): BatchBounds 
  */
 export async function streamStep(deps: AttemptDeps, input: StreamInput & { force?: boolean }): Promise<StepResult> {
   const { store, settings } = deps;
-  const result = (r: Partial<StepResult> & Pick<StepResult, 'state' | 'next'>, stream?: StreamDoc | null): StepResult => ({ delayMs: 0, sent: 0, deliveryId: null, nextSeq: stream?.next.seq ?? 0, ...r });
+  const result = (
+    r: Partial<StepResult> & Pick<StepResult, 'state' | 'next'>,
+    stream?: StreamDoc | null,
+  ): StepResult => ({ delayMs: 0, sent: 0, deliveryId: null, nextSeq: stream?.next.seq ?? 0, ...r });
   // Three `_id` reads at once: a step's fixed cost is what bounds a batch size of one.
   const [stream, hook, ws, head] = await Promise.all([
     store.streams.find(input.workspaceId, input.streamId),
@@ -66,11 +75,14 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
   const lastSeq = head?.eventSeq ?? ws.eventSeq ?? 0;
   const position = (nextSeq: number, oldestPendingAt: Date | null | undefined) => {
     const backlogEvents = Math.max(0, lastSeq - nextSeq + 1);
-    if (stream.kind === 'live') deps.observer.streamPosition({ webhookId: stream.webhookId, backlogEvents, oldestPendingAt });
+    if (stream.kind === 'live')
+      deps.observer.streamPosition({ webhookId: stream.webhookId, backlogEvents, oldestPendingAt });
   };
 
   if (stream.open) {
-    const delivery = (await store.deliveries.findForWorkspace(input.workspaceId, stream.open.deliveryId)) ?? (await store.deliveries.open(deliveryFor(stream, stream.open, now)));
+    const delivery =
+      (await store.deliveries.findForWorkspace(input.workspaceId, stream.open.deliveryId)) ??
+      (await store.deliveries.open(deliveryFor(stream, stream.open, now)));
     if (delivery.status !== 'pending') return finish(deps, stream, stream.open, delivery.status === 'succeeded', null);
     const wait = (delivery.nextAttemptAt?.getTime() ?? 0) - now.getTime();
     if (wait > 50 && !input.force) {
@@ -110,10 +122,13 @@ export async function streamStep(deps: AttemptDeps, input: StreamInput & { force
       await store.streams.save(stream._id, { next: batch.after, status: 'completed' }, now);
       return result({ state: 'completed', next: 'stop' }, stream);
     }
-    if (moved || !stream.idleSince) await store.streams.save(stream._id, { next: batch.after, idleSince: stream.idleSince ?? now }, now);
+    if (moved || !stream.idleSince)
+      await store.streams.save(stream._id, { next: batch.after, idleSince: stream.idleSince ?? now }, now);
     // Caught up with every event it matches (a blocked read learns nothing new).
     if (!batch.blocked) position(lastSeq + 1, null);
-    return batch.blocked ? result({ state: 'running', next: 'wait', delayMs: BLOCKED_RECHECK_MS, nextSeq: batch.after.seq }) : result({ state: 'running', next: 'idle', nextSeq: batch.after.seq });
+    return batch.blocked
+      ? result({ state: 'running', next: 'wait', delayMs: BLOCKED_RECHECK_MS, nextSeq: batch.after.seq })
+      : result({ state: 'running', next: 'idle', nextSeq: batch.after.seq });
   }
   const open: OpenBatch = {
     deliveryId: newId('delivery', now.getTime()),
@@ -153,18 +168,49 @@ function deliveryFor(stream: StreamDoc, open: OpenBatch, now: Date): DeliveryDoc
   };
 }
 
-async function send(deps: AttemptDeps, hook: WebhookDoc, stream: StreamDoc, open: OpenBatch, delivery: DeliveryDoc, events: EventDoc[]): Promise<StepResult> {
+async function send(
+  deps: AttemptDeps,
+  hook: WebhookDoc,
+  stream: StreamDoc,
+  open: OpenBatch,
+  delivery: DeliveryDoc,
+  events: EventDoc[],
+): Promise<StepResult> {
   heartbeat();
-  const outcome = await attemptBatch(deps, hook, delivery, toAttributes(events, deps.settings.publicBaseUrl), 'scheduled', delivery.attempts);
+  const outcome = await attemptBatch(
+    deps,
+    hook,
+    delivery,
+    toAttributes(events, deps.settings.publicBaseUrl),
+    'scheduled',
+    delivery.attempts,
+  );
   if (outcome.status === 'retrying') {
-    await deps.store.streams.save(stream._id, { lastDelivery: { at: outcome.at, status: 'retrying', responseStatus: outcome.responseStatus } }, deps.clock());
-    return { state: 'retrying', next: 'retry', delayMs: outcome.nextDelayMs ?? 0, sent: 0, deliveryId: delivery._id, nextSeq: stream.next.seq };
+    await deps.store.streams.save(
+      stream._id,
+      { lastDelivery: { at: outcome.at, status: 'retrying', responseStatus: outcome.responseStatus } },
+      deps.clock(),
+    );
+    return {
+      state: 'retrying',
+      next: 'retry',
+      delayMs: outcome.nextDelayMs ?? 0,
+      sent: 0,
+      deliveryId: delivery._id,
+      nextSeq: stream.next.seq,
+    };
   }
   return finish(deps, stream, open, outcome.status === 'succeeded', outcome);
 }
 
 /** The batch is over (succeeded, or given up and recoverable): the position moves past it. */
-async function finish(deps: AttemptDeps, stream: StreamDoc, open: OpenBatch, succeeded: boolean, outcome: AttemptOutcome | null): Promise<StepResult> {
+async function finish(
+  deps: AttemptDeps,
+  stream: StreamDoc,
+  open: OpenBatch,
+  succeeded: boolean,
+  outcome: AttemptOutcome | null,
+): Promise<StepResult> {
   const now = deps.clock();
   await deps.store.streams.save(
     stream._id,
@@ -172,11 +218,26 @@ async function finish(deps: AttemptDeps, stream: StreamDoc, open: OpenBatch, suc
       next: open.after,
       open: null,
       ...(succeeded ? { deliveredThrough: { seq: open.seqs.at(-1)!, recordedAt: open.lastRecordedAt } } : {}),
-      ...(outcome ? { lastDelivery: { at: outcome.at, status: succeeded ? 'succeeded' : 'failed', responseStatus: outcome.responseStatus } } : {}),
+      ...(outcome
+        ? {
+            lastDelivery: {
+              at: outcome.at,
+              status: succeeded ? 'succeeded' : 'failed',
+              responseStatus: outcome.responseStatus,
+            },
+          }
+        : {}),
     },
     now,
   );
-  return { state: 'running', next: 'continue', delayMs: 0, sent: succeeded ? open.seqs.length : 0, deliveryId: open.deliveryId, nextSeq: open.after.seq };
+  return {
+    state: 'running',
+    next: 'continue',
+    delayMs: 0,
+    sent: succeeded ? open.seqs.length : 0,
+    deliveryId: open.deliveryId,
+    nextSeq: open.after.seq,
+  };
 }
 
 function heartbeat(): void {

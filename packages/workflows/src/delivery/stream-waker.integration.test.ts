@@ -10,7 +10,12 @@ let env: TestEnv;
 let waker: StreamWaker;
 beforeAll(async () => {
   env = await openTestEnv();
-  waker = new StreamWaker({ store: env.deps.store, client: env.deps.temporal!.workflow, taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE, debounceMs: 0 });
+  waker = new StreamWaker({
+    store: env.deps.store,
+    client: env.deps.temporal!.workflow,
+    taskQueue: env.deps.config.TEMPORAL_TASK_QUEUE,
+    debounceMs: 0,
+  });
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -20,7 +25,13 @@ afterAll(async () => {
 });
 
 const workspace = async (id: string) => (await env.deps.store.workspaces.findById(id))!;
-const streamStatus = async (webhookId: string) => (await env.deps.temporal!.workflow.getHandle(`stream:${webhookId}`).describe().catch(() => null))?.status.name ?? 'MISSING';
+const streamStatus = async (webhookId: string) =>
+  (
+    await env.deps
+      .temporal!.workflow.getHandle(`stream:${webhookId}`)
+      .describe()
+      .catch(() => null)
+  )?.status.name ?? 'MISSING';
 
 describe('the record path', () => {
   it('looks nothing up in a workspace without an enabled destination', async () => {
@@ -45,7 +56,11 @@ describe('the record path', () => {
     const lookups = vi.spyOn(env.deps.store.webhooks, 'listEnabledForWorkspace');
     waker.notify(await workspace(t.workspaceId), ['lock']);
     expect(lookups).toHaveBeenCalledTimes(1);
-    await eventually(async () => (await workspace(t.workspaceId)).hasEnabledWebhooks === false, 5_000, 'the flag learnt');
+    await eventually(
+      async () => (await workspace(t.workspaceId)).hasEnabledWebhooks === false,
+      5_000,
+      'the flag learnt',
+    );
     waker.notify(await workspace(t.workspaceId), ['lock']);
     expect(lookups).toHaveBeenCalledTimes(1);
   });

@@ -62,20 +62,28 @@ export class StreamWaker {
         if (workspace.hasEnabledWebhooks === undefined) {
           this.deps.store.workspaces.learnHasEnabledWebhooks(workspace._id, hooks.length > 0).catch(() => undefined);
         }
-        for (const h of hooks) if (categories.some((c) => matchesCategories(h.categories, c))) this.throttled({ workspaceId: h.workspaceId, webhookId: h._id });
+        for (const h of hooks)
+          if (categories.some((c) => matchesCategories(h.categories, c)))
+            this.throttled({ workspaceId: h.workspaceId, webhookId: h._id });
       },
-      (err: unknown) => this.deps.log?.warn({ workspaceId: workspace._id, error: String(err) }, 'could not list destinations to wake'),
+      (err: unknown) =>
+        this.deps.log?.warn({ workspaceId: workspace._id, error: String(err) }, 'could not list destinations to wake'),
     );
   }
 
   /** Starts the stream if it is not running, and wakes it when `wake` (or it was not running). */
-  async ensure(input: { workspaceId: string; webhookId: string }, signal: 'wake' | 'retryNow' | null = 'wake'): Promise<void> {
+  async ensure(
+    input: { workspaceId: string; webhookId: string },
+    signal: 'wake' | 'retryNow' | null = 'wake',
+  ): Promise<void> {
     const client = this.deps.client;
     if (!client) throw new Error('Temporal is not configured');
     const options = {
       workflowId: workflowIds.stream(input.webhookId),
       taskQueue: this.deps.taskQueue,
-      args: [{ workspaceId: input.workspaceId, webhookId: input.webhookId, streamId: input.webhookId } satisfies StreamInput] as [StreamInput],
+      args: [
+        { workspaceId: input.workspaceId, webhookId: input.webhookId, streamId: input.webhookId } satisfies StreamInput,
+      ] as [StreamInput],
       typedSearchAttributes: streamSearchAttributes(input),
     };
     // Bounded: a hung or closing Temporal must not hold a wake-up in the client's retries (a
@@ -96,11 +104,14 @@ export class StreamWaker {
       this.lastSent.set(input.webhookId, now);
       this.send(input);
     } else if (!this.trailing.has(input.webhookId)) {
-      const timer = setTimeout(() => {
-        this.trailing.delete(input.webhookId);
-        this.lastSent.set(input.webhookId, Date.now());
-        this.send(input);
-      }, last + window - now);
+      const timer = setTimeout(
+        () => {
+          this.trailing.delete(input.webhookId);
+          this.lastSent.set(input.webhookId, Date.now());
+          this.send(input);
+        },
+        last + window - now,
+      );
       timer.unref();
       this.trailing.set(input.webhookId, timer);
     }
@@ -109,8 +120,10 @@ export class StreamWaker {
   private send(input: { workspaceId: string; webhookId: string }): void {
     this.ensure(input).catch((err: unknown) => {
       this.pausedUntil = Date.now() + (this.deps.pauseAfterFailureMs ?? 5_000);
-      this.deps.log?.warn({ webhookId: input.webhookId, error: err instanceof Error ? err.message : String(err) }, 'could not wake a destination stream; the supervisor will');
+      this.deps.log?.warn(
+        { webhookId: input.webhookId, error: err instanceof Error ? err.message : String(err) },
+        'could not wake a destination stream; the supervisor will',
+      );
     });
   }
-
 }

@@ -1,4 +1,13 @@
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { StreamActivities } from './stream-activities.ts';
 import type { StepResult, StreamInput, TestDeliveryResult } from './stream-types.ts';
 
@@ -61,7 +70,8 @@ export async function destinationStream(input: StreamInput): Promise<{ ended: St
     if (r.next === 'retry') await condition(() => retryNow, r.delayMs);
     else if (r.next === 'wait') await sleep(r.delayMs);
     else if (r.next === 'idle') await condition(() => woken, IDLE_RECHECK);
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) await continueAsNew<typeof destinationStream>(input);
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT)
+      await continueAsNew<typeof destinationStream>(input);
   }
 }
 
@@ -69,7 +79,10 @@ export async function destinationStream(input: StreamInput): Promise<{ ended: St
  * Batches sent again by hand (`redeliver`, `recover`), one after the other so the destination
  * sees one request at a time from it, each on the retry schedule with durable timers.
  */
-export async function manualRedelivery(input: { workspaceId: string; deliveryIds: string[] }): Promise<{ succeeded: number; failed: number }> {
+export async function manualRedelivery(input: {
+  workspaceId: string;
+  deliveryIds: string[];
+}): Promise<{ succeeded: number; failed: number }> {
   const out = { succeeded: 0, failed: 0 };
   for (const deliveryId of input.deliveryIds) {
     for (let index = 0; ; index++) {

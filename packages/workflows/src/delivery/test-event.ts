@@ -1,7 +1,12 @@
 import { newId, TEST_EVENT_TYPE, toCloudEventAttributes, type AuditCloudEventAttributes } from '@audit/shared';
 
 /** What `webhooks.test` sends: a well-formed event of its own type, never stored in the log. */
-export function testEvent(workspaceId: string, organizationId: string, publicBaseUrl: string, now: Date): AuditCloudEventAttributes {
+export function testEvent(
+  workspaceId: string,
+  organizationId: string,
+  publicBaseUrl: string,
+  now: Date,
+): AuditCloudEventAttributes {
   return toCloudEventAttributes(
     {
       id: newId('event', now.getTime()),

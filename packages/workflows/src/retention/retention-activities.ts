@@ -82,7 +82,13 @@ export function createRetentionActivities(deps: RetentionDeps) {
       const run = await store.retentionRuns.findById(input.runId);
       const durationMs = run ? now.getTime() - run.startedAt.getTime() : null;
       deps.observer.runFinished({ status, durationMs });
-      const fields = { runId: input.runId, status, durationMs, deleted: run?.totalDeleted ?? null, error: input.error ?? null };
+      const fields = {
+        runId: input.runId,
+        status,
+        durationMs,
+        deleted: run?.totalDeleted ?? null,
+        error: input.error ?? null,
+      };
       if (input.error) deps.log.error(fields, 'retention run failed');
       else deps.log.info(fields, 'retention run finished');
       await store.retentionRuns.deleteReportsBefore(new Date(now.getTime() - RETENTION_REPORT_DAYS * DAY_MS));

@@ -11,7 +11,10 @@ let env: TestEnv;
 let client: Client;
 beforeAll(async () => {
   env = await openTestEnv();
-  client = new Client({ connection: await Connection.connect({ address: env.deps.config.TEMPORAL_ADDRESS }), namespace: env.deps.config.TEMPORAL_NAMESPACE });
+  client = new Client({
+    connection: await Connection.connect({ address: env.deps.config.TEMPORAL_ADDRESS }),
+    namespace: env.deps.config.TEMPORAL_NAMESPACE,
+  });
 });
 afterAll(async () => {
   await client?.connection.close();
@@ -23,12 +26,27 @@ async function seed(t: Tenant, count: number, daysOld: number, now = Date.now())
     const recordedAt = new Date(now - daysOld * DAY - i * 1000);
     const id = newId('event', recordedAt.getTime());
     const e = { category: 'lock' as const, action: 'deleted', actor: { type: 'system', id: `seed-${daysOld}` } };
-    return { _id: id, workspaceId: t.workspaceId, organizationId: t.organizationId, ...e, target: null, description: null, metadata: {}, occurredAt: recordedAt, recordedAt, context: {}, idempotencyKey: null, idem: `auto:${id}`, tokens: searchTokens(e) };
+    return {
+      _id: id,
+      workspaceId: t.workspaceId,
+      organizationId: t.organizationId,
+      ...e,
+      target: null,
+      description: null,
+      metadata: {},
+      occurredAt: recordedAt,
+      recordedAt,
+      context: {},
+      idempotencyKey: null,
+      idem: `auto:${id}`,
+      tokens: searchTokens(e),
+    };
   });
   await env.deps.store.events.insertForWorkspace(t.workspaceId, docs);
 }
 
-const count = (t: Tenant, filter: Record<string, unknown> = {}) => env.deps.store.events.col.countDocuments({ workspaceId: t.workspaceId, ...filter });
+const count = (t: Tenant, filter: Record<string, unknown> = {}) =>
+  env.deps.store.events.col.countDocuments({ workspaceId: t.workspaceId, ...filter });
 
 async function waitForRun(id: string) {
   for (let i = 0; i < 200; i++) {
@@ -45,7 +63,8 @@ describe('a purge that crashes half-way', () => {
     const crashAfterSecondSlice = (): ActivityInboundCallsInterceptor => ({
       async execute(input, next) {
         const result = await next(input);
-        if (Context.current().info.activityType === 'purgeWorkspacePage' && (slices += 1) === 2) throw new Error('worker lost after deleting, before reporting');
+        if (Context.current().info.activityType === 'purgeWorkspacePage' && (slices += 1) === 2)
+          throw new Error('worker lost after deleting, before reporting');
         return result;
       },
     });
@@ -84,7 +103,9 @@ describe('admin.retention and retention.status', () => {
       expect(next.getUTCHours()).toBe(3);
       expect(next.getTime() - Date.now()).toBeLessThanOrEqual(DAY);
 
-      await expect(env.admin.admin.retention.runNow({ asOf: new Date(Date.now() + 3_600_000).toISOString() })).rejects.toThrow(/asOf: must not be later than now/);
+      await expect(
+        env.admin.admin.retention.runNow({ asOf: new Date(Date.now() + 3_600_000).toISOString() }),
+      ).rejects.toThrow(/asOf: must not be later than now/);
       await expect(t.caller.admin.retention.runNow({})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
 
       const { id } = await env.admin.admin.retention.runNow({});
@@ -96,10 +117,14 @@ describe('admin.retention and retention.status', () => {
       expect(after.lastPurgeAt).toBe(run.finishedAt);
       expect(Date.parse(after.oldestEventAt!)).toBeGreaterThan(Date.now() - 101 * DAY);
 
-      const org = await env.callerFor((await env.admin.admin.apiKeys.create({ organizationId: t.organizationId, scopes: ['events:read'] })).key);
+      const org = await env.callerFor(
+        (await env.admin.admin.apiKeys.create({ organizationId: t.organizationId, scopes: ['events:read'] })).key,
+      );
       expect((await org.retention.status({ workspaceId: t.workspaceId })).workspaceId).toBe(t.workspaceId);
       const stranger = await env.tenant('team');
-      await expect(stranger.caller.retention.status({ workspaceId: t.workspaceId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(stranger.caller.retention.status({ workspaceId: t.workspaceId })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
     } finally {
       await worker.stop();
     }

@@ -1,5 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ApplicationFailure, ContinueAsNew, continueAsNew, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ContinueAsNew,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { newIdWith } from '@audit/shared/ids';
 import { workflowIds } from '@audit/shared/temporal-names';
 import type { RetentionActivities } from './retention-activities.ts';
@@ -37,7 +44,12 @@ const MAX_HISTORY = 5_000;
  */
 export async function retentionPurge(input: RetentionPurgeInput): Promise<{ runId: string }> {
   if (input.afterWorkspaceId === undefined) {
-    await acts.openRetentionRun({ runId: input.runId, workflowId: workflowInfo().workflowId, trigger: input.trigger, asOf: input.asOf });
+    await acts.openRetentionRun({
+      runId: input.runId,
+      workflowId: workflowInfo().workflowId,
+      trigger: input.trigger,
+      asOf: input.asOf,
+    });
   }
   let after = input.afterWorkspaceId ?? null;
   try {
@@ -68,7 +80,8 @@ export async function retentionPurge(input: RetentionPurgeInput): Promise<{ runI
 export async function scheduledRetentionPurge(): Promise<{ runId: string | null }> {
   const info = workflowInfo();
   const scheduled = info.searchAttributes?.['TemporalScheduledStartTime']?.[0];
-  const asOf = scheduled instanceof Date ? scheduled : scheduled ? new Date(String(scheduled)) : new Date(info.runStartTime);
+  const asOf =
+    scheduled instanceof Date ? scheduled : scheduled ? new Date(String(scheduled)) : new Date(info.runStartTime);
   const runId = newIdWith('retentionRun', Date.now(), Math.random);
   try {
     await executeChild(retentionPurge, {

@@ -12,7 +12,19 @@ import { fromBase64, utf8 } from './bytes.js';
 export class Ed25519Unsupported extends Error {}
 
 /** The signed fields: everything but `signature`, and only these, whatever else a copy carries. */
-export const HEADER_FIELDS = /** @type {const} */ (['id', 'workspaceId', 'number', 'count', 'seqs', 'from', 'through', 'root', 'previous', 'sealedAt', 'keyId']);
+export const HEADER_FIELDS = /** @type {const} */ ([
+  'id',
+  'workspaceId',
+  'number',
+  'count',
+  'seqs',
+  'from',
+  'through',
+  'root',
+  'previous',
+  'sealedAt',
+  'keyId',
+]);
 
 /** @param {Checkpoint} checkpoint @param {import('./event-hash.js').Canonicalize} canonicalize @returns {string} */
 export function signingInput(checkpoint, canonicalize) {
@@ -43,13 +55,20 @@ export async function verifyCheckpointSignature(checkpoint, publicKeyB64, canoni
   try {
     key = await subtle.importKey('raw', /** @type {BufferSource} */ (raw), { name: 'Ed25519' }, false, ['verify']);
   } catch (err) {
-    if (err instanceof Error && err.name === 'NotSupportedError') throw new Ed25519Unsupported('this browser cannot verify Ed25519');
+    if (err instanceof Error && err.name === 'NotSupportedError')
+      throw new Ed25519Unsupported('this browser cannot verify Ed25519');
     return false;
   }
   try {
-    return await subtle.verify({ name: 'Ed25519' }, key, /** @type {BufferSource} */ (signature), /** @type {BufferSource} */ (utf8(signingInput(checkpoint, canonicalize))));
+    return await subtle.verify(
+      { name: 'Ed25519' },
+      key,
+      /** @type {BufferSource} */ (signature),
+      /** @type {BufferSource} */ (utf8(signingInput(checkpoint, canonicalize))),
+    );
   } catch (err) {
-    if (err instanceof Error && err.name === 'NotSupportedError') throw new Ed25519Unsupported('this browser cannot verify Ed25519');
+    if (err instanceof Error && err.name === 'NotSupportedError')
+      throw new Ed25519Unsupported('this browser cannot verify Ed25519');
     return false;
   }
 }

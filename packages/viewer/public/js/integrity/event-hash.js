@@ -6,7 +6,21 @@ import { sha256, toHex, utf8 } from './bytes.js';
 
 /** @typedef {(value: unknown) => string | undefined} Canonicalize RFC 8785 canonical JSON of a JSON value */
 
-export const HASHED_FIELDS = /** @type {const} */ (['id', 'workspaceId', 'organizationId', 'seq', 'category', 'action', 'actor', 'target', 'description', 'metadata', 'occurredAt', 'recordedAt', 'context']);
+export const HASHED_FIELDS = /** @type {const} */ ([
+  'id',
+  'workspaceId',
+  'organizationId',
+  'seq',
+  'category',
+  'action',
+  'actor',
+  'target',
+  'description',
+  'metadata',
+  'occurredAt',
+  'recordedAt',
+  'context',
+]);
 
 /**
  * @typedef {{ id: string, workspaceId: string, organizationId: string, seq: number, category: string, action: string,

@@ -30,7 +30,8 @@ export async function merkleRoot(subtle, eventHashes) {
   while (level.length > 1) {
     /** @type {Promise<Uint8Array>[]} */
     const next = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(subtle, /** @type {Uint8Array} */ (level[i]), /** @type {Uint8Array} */ (level[i + 1])));
+    for (let i = 0; i + 1 < level.length; i += 2)
+      next.push(nodeHash(subtle, /** @type {Uint8Array} */ (level[i]), /** @type {Uint8Array} */ (level[i + 1])));
     const odd = level.length % 2 === 1 ? level[level.length - 1] : undefined;
     level = await Promise.all(next);
     if (odd) level.push(odd);

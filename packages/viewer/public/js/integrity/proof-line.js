@@ -72,12 +72,21 @@ export async function showProof(line, event, proof, utc) {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
     return p.sealed
-      ? show('unverified', `Sealed in checkpoint #${p.checkpoint.number}, but not verified: this page cannot use Web Crypto (it needs HTTPS)`)
+      ? show(
+          'unverified',
+          `Sealed in checkpoint #${p.checkpoint.number}, but not verified: this page cannot use Web Crypto (it needs HTTPS)`,
+        )
       : show('unsealed', UNSEALED);
   }
   try {
-    const { default: canonicalize } = /** @type {{ default: import('./event-hash.js').Canonicalize }} */ (await import(CANONICALIZE_URL));
-    const verdict = await verifyProof(event, p, p.sealed ? await keysFor(p.checkpoint.keyId) : [], { canonicalize, subtle, showTime: (iso) => exactTime(iso, utc) });
+    const { default: canonicalize } = /** @type {{ default: import('./event-hash.js').Canonicalize }} */ (
+      await import(CANONICALIZE_URL)
+    );
+    const verdict = await verifyProof(event, p, p.sealed ? await keysFor(p.checkpoint.keyId) : [], {
+      canonicalize,
+      subtle,
+      showTime: (iso) => exactTime(iso, utc),
+    });
     show(verdict.state, verdict.text);
   } catch (err) {
     show('error', `Could not be checked: ${err instanceof Error ? err.message : String(err)}`);
@@ -86,7 +95,9 @@ export async function showProof(line, event, proof, utc) {
 
 /** @param {string} id @param {string | undefined} workspaceId for an organization key @param {string} key */
 export function askProof(id, workspaceId, key) {
-  const p = /** @type {Promise<import('./verify-proof.js').Proof>} */ (query('events.proof', { id, ...(workspaceId ? { workspaceId } : {}) }, key));
+  const p = /** @type {Promise<import('./verify-proof.js').Proof>} */ (
+    query('events.proof', { id, ...(workspaceId ? { workspaceId } : {}) }, key)
+  );
   // Read when the details are shown; a row collapsed before that must not leave it unhandled.
   p.catch(() => {});
   return p;

@@ -29,7 +29,11 @@ export async function verifyProof(event, proof, keys, o) {
   const recomputed = await eventHash(event, o.canonicalize, o.subtle);
   // The stored hash (in the proof and on the event) must be the contents' own. An event stored
   // before hashing has none: its recomputed hash stands alone, as the sealing pass used it.
-  const hashMatches = proof.eventId === event.id && proof.seq === event.seq && (proof.hash ?? recomputed) === recomputed && (event.hash ?? recomputed) === recomputed;
+  const hashMatches =
+    proof.eventId === event.id &&
+    proof.seq === event.seq &&
+    (proof.hash ?? recomputed) === recomputed &&
+    (event.hash ?? recomputed) === recomputed;
   if (!proof.sealed) {
     return {
       state: 'unsealed',
@@ -45,7 +49,10 @@ export async function verifyProof(event, proof, keys, o) {
   // is tried too: still in the root, only the contents changed; not in it, the hash was rewritten.
   const leaf = hashMatches ? recomputed : (proof.hash ?? recomputed);
   const root = await rootFromInclusion(o.subtle, leaf, proof.leafIndex, proof.treeSize, proof.path);
-  const placed = c.workspaceId === event.workspaceId && proof.treeSize === c.count && positionOf(c.seqs, proof.seq) === proof.leafIndex;
+  const placed =
+    c.workspaceId === event.workspaceId &&
+    proof.treeSize === c.count &&
+    positionOf(c.seqs, proof.seq) === proof.leafIndex;
   if (root === null || root !== c.root || !placed) problems.push(`not included in checkpoint #${c.number}'s root`);
   let unsupported = false;
   if (keys === null) {
@@ -55,7 +62,8 @@ export async function verifyProof(event, proof, keys, o) {
     if (!key) problems.push(`unknown signing key ${c.keyId}`);
     else {
       try {
-        if (!(await verifyCheckpointSignature(c, key.publicKey, o.canonicalize, o.subtle))) problems.push('signature does not verify');
+        if (!(await verifyCheckpointSignature(c, key.publicKey, o.canonicalize, o.subtle)))
+          problems.push('signature does not verify');
       } catch (err) {
         if (!(err instanceof Ed25519Unsupported)) throw err;
         unsupported = true;
@@ -65,9 +73,17 @@ export async function verifyProof(event, proof, keys, o) {
   if (problems.length > 0) return { state: 'failed', text: `Verification failed: ${problems.join('; ')}`, problems };
   if (unsupported) {
     const why = keys === null ? 'the published signing keys could not be loaded' : 'this browser cannot verify Ed25519';
-    return { state: 'unverified', text: `Not verified: ${why}. The event's hash and its inclusion in checkpoint #${c.number} check out.`, problems: [why] };
+    return {
+      state: 'unverified',
+      text: `Not verified: ${why}. The event's hash and its inclusion in checkpoint #${c.number} check out.`,
+      problems: [why],
+    };
   }
-  return { state: 'verified', text: `Verified in checkpoint #${c.number}, sealed ${showTime(c.sealedAt)}`, problems: [] };
+  return {
+    state: 'verified',
+    text: `Verified in checkpoint #${c.number}, sealed ${showTime(c.sealedAt)}`,
+    problems: [],
+  };
 }
 
 /**

@@ -33,12 +33,18 @@ export function makeDetailActions(c) {
           ` · ${r.responseStatus ? `HTTP ${r.responseStatus}` : 'no response'} · ${r.durationMs} ms`,
           // With a response code the error line would only repeat it.
           ...(r.error && !r.responseStatus ? [h('p', { class: 'outcome-error' }, r.error)] : []),
-          ...(r.responseBody ? [h('pre', { class: 'body-excerpt', 'aria-label': 'Response body' }, r.responseBody.slice(0, 1000))] : []));
+          ...(r.responseBody
+            ? [h('pre', { class: 'body-excerpt', 'aria-label': 'Response body' }, r.responseBody.slice(0, 1000))]
+            : []),
+        );
         await c.refresh();
       } catch (err) {
         out.className = 'outcome tone-bad';
         out.setAttribute('data-outcome', 'error');
-        out.replaceChildren(h('strong', {}, 'The test could not run'), ` · ${err instanceof Error ? err.message : String(err)}`);
+        out.replaceChildren(
+          h('strong', {}, 'The test could not run'),
+          ` · ${err instanceof Error ? err.message : String(err)}`,
+        );
       } finally {
         button.disabled = false;
         button.textContent = 'Send test event';
@@ -49,42 +55,87 @@ export function makeDetailActions(c) {
       /** @type {Record<string, unknown>} */
       const input = { id: hook.id, enabled: !hook.enabled };
       if (!hook.enabled) {
-        const choice = await confirmAction({ title: `Enable ${redactUrl(hook.url)}?`, body: ['Events recorded while it was disabled can be delivered now, or skipped.'], ok: 'Enable', choices: [
-          { value: 'position', label: 'Resume where it stopped', hint: meanwhile(hook.stream?.backlog ?? 0) },
-          { value: 'now', label: 'Resume from now', hint: 'Skips what was recorded while disabled (a replay can send it later).' }] });
+        const choice = await confirmAction({
+          title: `Enable ${redactUrl(hook.url)}?`,
+          body: ['Events recorded while it was disabled can be delivered now, or skipped.'],
+          ok: 'Enable',
+          choices: [
+            { value: 'position', label: 'Resume where it stopped', hint: meanwhile(hook.stream?.backlog ?? 0) },
+            {
+              value: 'now',
+              label: 'Resume from now',
+              hint: 'Skips what was recorded while disabled (a replay can send it later).',
+            },
+          ],
+        });
         if (!choice) return;
         input.resumeFrom = choice;
       }
       await runAction(c.box, async () => c.setHook(await c.act('webhooks.update', input)));
     },
     rotate: async () => {
-      const ok = await confirmAction({ title: 'Rotate the signing secret?', body: ['A new secret signs from now on. The current one keeps signing beside it for 24 hours, so receivers can switch over without rejecting a batch.'], ok: 'Rotate secret' });
+      const ok = await confirmAction({
+        title: 'Rotate the signing secret?',
+        body: [
+          'A new secret signs from now on. The current one keeps signing beside it for 24 hours, so receivers can switch over without rejecting a batch.',
+        ],
+        ok: 'Rotate secret',
+      });
       if (!ok) return;
       await runAction(c.box, async () => {
         const r = await c.act('webhooks.rotateSecret', { id: c.hook().id });
         c.setHook(r.webhook);
-        await showSecretOnce(r.secret, `The new secret for ${redactUrl(r.webhook.url)}. The old one keeps signing beside it until ${new Date(r.previousSecretExpiresAt).toUTCString()} (24 hours).`);
+        await showSecretOnce(
+          r.secret,
+          `The new secret for ${redactUrl(r.webhook.url)}. The old one keeps signing beside it until ${new Date(r.previousSecretExpiresAt).toUTCString()} (24 hours).`,
+        );
       });
     },
     remove: async () => {
       const hook = c.hook();
-      const ok = await confirmAction({ title: 'Delete this destination?', body: [h('p', {}, 'Events stop streaming to ', h('code', { class: 'wrap', id: 'confirm-url' }, hook.url), ' at once, and its delivery history is removed. This cannot be undone.')], ok: 'Delete destination', danger: true });
+      const ok = await confirmAction({
+        title: 'Delete this destination?',
+        body: [
+          h(
+            'p',
+            {},
+            'Events stop streaming to ',
+            h('code', { class: 'wrap', id: 'confirm-url' }, hook.url),
+            ' at once, and its delivery history is removed. This cannot be undone.',
+          ),
+        ],
+        ok: 'Delete destination',
+        danger: true,
+      });
       if (!ok) return;
       await runAction(c.box, async () => {
         await c.act('webhooks.delete', { id: hook.id });
         c.go({});
       });
     },
-    replay: (since, until, out) => runAction(c.box, async () => {
-      const r = await c.act('webhooks.replay', { id: c.hook().id, since, ...(until ? { until } : {}) });
-      out.textContent = `Replay started from event #${r.fromSeq}${r.untilSeq ? ` through #${r.untilSeq}` : ''}; its batches appear below as replay.`;
-      await c.reloadDeliveries();
-    }, out),
-    recover: (since, out) => runAction(c.box, async () => {
-      const r = await c.act('webhooks.recover', { webhookId: c.hook().id, since });
-      out.textContent = r.redelivered === 0 ? 'No failed delivery since then.' : `${r.redelivered} failed deliver${r.redelivered === 1 ? 'y' : 'ies'} sent again${r.more ? '; more remain: run it again' : ''}.`;
-      await c.reloadDeliveries();
-    }, out),
+    replay: (since, until, out) =>
+      runAction(
+        c.box,
+        async () => {
+          const r = await c.act('webhooks.replay', { id: c.hook().id, since, ...(until ? { until } : {}) });
+          out.textContent = `Replay started from event #${r.fromSeq}${r.untilSeq ? ` through #${r.untilSeq}` : ''}; its batches appear below as replay.`;
+          await c.reloadDeliveries();
+        },
+        out,
+      ),
+    recover: (since, out) =>
+      runAction(
+        c.box,
+        async () => {
+          const r = await c.act('webhooks.recover', { webhookId: c.hook().id, since });
+          out.textContent =
+            r.redelivered === 0
+              ? 'No failed delivery since then.'
+              : `${r.redelivered} failed deliver${r.redelivered === 1 ? 'y' : 'ies'} sent again${r.more ? '; more remain: run it again' : ''}.`;
+          await c.reloadDeliveries();
+        },
+        out,
+      ),
   };
 }
 
@@ -111,6 +162,8 @@ export async function runAction(box, fn, out) {
       out.classList.add('tone-bad');
       return;
     }
-    box.querySelector('.detail-head')?.append(h('p', { class: 'form-error', id: 'd-action-error', role: 'alert' }, message));
+    box
+      .querySelector('.detail-head')
+      ?.append(h('p', { class: 'form-error', id: 'd-action-error', role: 'alert' }, message));
   }
 }

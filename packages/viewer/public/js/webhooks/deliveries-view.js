@@ -25,18 +25,74 @@ export function renderDeliveries(tbody, items, o) {
 
 /** @param {Delivery} d @param {{ redeliver: (d: Delivery, button: HTMLButtonElement) => void, open: Set<string> }} o */
 function deliveryRow(d, o) {
-  const redeliver = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'small', 'data-redeliver': d.id, disabled: d.status === 'pending', title: d.status === 'pending' ? 'Still being delivered' : 'Send this batch again, with the same webhook-id' }, 'Redeliver'));
+  const redeliver = /** @type {HTMLButtonElement} */ (
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        'data-redeliver': d.id,
+        disabled: d.status === 'pending',
+        title: d.status === 'pending' ? 'Still being delivered' : 'Send this batch again, with the same webhook-id',
+      },
+      'Redeliver',
+    )
+  );
   redeliver.addEventListener('click', (ev) => {
     ev.stopPropagation();
     o.redeliver(d, redeliver);
   });
   const response = d.lastResponseStatus ? `HTTP ${d.lastResponseStatus}` : d.lastError ? 'no response' : '—';
-  const row = h('tr', { class: 'delivery', tabindex: 0, 'data-id': d.id, 'data-status': d.status, 'aria-expanded': String(o.open.has(d.id)), title: 'Show attempts' },
-    h('td', {}, h('span', { class: 'line1', 'data-time': d.createdAt, title: exactTime(d.createdAt, true) }, relativeTime(d.createdAt)), h('span', { class: 'line2 mono' }, d.id)),
-    h('td', {}, h('span', { class: 'line1' }, `${d.count} event${d.count === 1 ? '' : 's'}`), h('span', { class: 'line2' }, d.count > 0 ? `#${d.seqs.first}${d.seqs.last !== d.seqs.first ? `–#${d.seqs.last}` : ''}${d.kind === 'replay' ? ' · replay' : ''}` : d.kind)),
-    h('td', {}, h('span', { class: `status-badge tone-${tone(d.status)}` }, d.status), h('span', { class: 'line2' }, `${d.attemptCount} attempt${d.attemptCount === 1 ? '' : 's'}`)),
-    h('td', {}, h('span', { class: 'line1' }, response), h('span', { class: 'line2', title: d.lastError ?? '' }, d.lastError ?? (d.nextAttemptAt ? `next ${relativeTime(d.nextAttemptAt)}` : ''))),
-    h('td', { class: 'actions' }, redeliver));
+  const row = h(
+    'tr',
+    {
+      class: 'delivery',
+      tabindex: 0,
+      'data-id': d.id,
+      'data-status': d.status,
+      'aria-expanded': String(o.open.has(d.id)),
+      title: 'Show attempts',
+    },
+    h(
+      'td',
+      {},
+      h(
+        'span',
+        { class: 'line1', 'data-time': d.createdAt, title: exactTime(d.createdAt, true) },
+        relativeTime(d.createdAt),
+      ),
+      h('span', { class: 'line2 mono' }, d.id),
+    ),
+    h(
+      'td',
+      {},
+      h('span', { class: 'line1' }, `${d.count} event${d.count === 1 ? '' : 's'}`),
+      h(
+        'span',
+        { class: 'line2' },
+        d.count > 0
+          ? `#${d.seqs.first}${d.seqs.last !== d.seqs.first ? `–#${d.seqs.last}` : ''}${d.kind === 'replay' ? ' · replay' : ''}`
+          : d.kind,
+      ),
+    ),
+    h(
+      'td',
+      {},
+      h('span', { class: `status-badge tone-${tone(d.status)}` }, d.status),
+      h('span', { class: 'line2' }, `${d.attemptCount} attempt${d.attemptCount === 1 ? '' : 's'}`),
+    ),
+    h(
+      'td',
+      {},
+      h('span', { class: 'line1' }, response),
+      h(
+        'span',
+        { class: 'line2', title: d.lastError ?? '' },
+        d.lastError ?? (d.nextAttemptAt ? `next ${relativeTime(d.nextAttemptAt)}` : ''),
+      ),
+    ),
+    h('td', { class: 'actions' }, redeliver),
+  );
   const toggle = () => {
     const next = row.nextElementSibling;
     if (next?.classList.contains('attempts')) {
@@ -61,17 +117,62 @@ function deliveryRow(d, o) {
 
 /** @param {Delivery} d */
 function attemptsRow(d) {
-  const attempts = d.attempts.length === 0
-    ? h('p', { class: 'hint' }, 'No attempt yet.')
-    : h('table', { class: 'attempts-table' },
-      h('thead', {}, h('tr', {}, ...['#', 'Trigger', 'Status', 'Response', 'Duration', 'Size', 'Started', 'Next attempt', 'Error'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...d.attempts.map((a) => h('tr', { 'data-attempt': a.attempt },
-        h('td', {}, String(a.attempt)), h('td', {}, a.trigger), h('td', {}, h('span', { class: `status-badge tone-${tone(a.status)}` }, a.status)),
-        h('td', {}, a.responseStatus ? `HTTP ${a.responseStatus}` : '—'), h('td', {}, `${a.durationMs} ms`), h('td', {}, bytes(a.bytes)),
-        h('td', { title: exactTime(a.startedAt, true) }, relativeTime(a.startedAt)), h('td', {}, a.nextAttemptAt ? relativeTime(a.nextAttemptAt) : '—'),
-        h('td', { class: 'error-cell' }, a.error ?? '', a.responseBody ? h('pre', { class: 'body-excerpt' }, a.responseBody.slice(0, 500)) : null)))));
-  return h('tr', { class: 'attempts', 'data-attempts-for': d.id }, h('td', { colspan: 5 }, attempts,
-    h('p', { class: 'hint' }, `Events: ${d.eventIds.slice(0, 5).join(', ')}${d.eventIds.length > 5 ? ` and ${d.eventIds.length - 5} more` : ''}`)));
+  const attempts =
+    d.attempts.length === 0
+      ? h('p', { class: 'hint' }, 'No attempt yet.')
+      : h(
+          'table',
+          { class: 'attempts-table' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...['#', 'Trigger', 'Status', 'Response', 'Duration', 'Size', 'Started', 'Next attempt', 'Error'].map(
+                (t) => h('th', { scope: 'col' }, t),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            ...d.attempts.map((a) =>
+              h(
+                'tr',
+                { 'data-attempt': a.attempt },
+                h('td', {}, String(a.attempt)),
+                h('td', {}, a.trigger),
+                h('td', {}, h('span', { class: `status-badge tone-${tone(a.status)}` }, a.status)),
+                h('td', {}, a.responseStatus ? `HTTP ${a.responseStatus}` : '—'),
+                h('td', {}, `${a.durationMs} ms`),
+                h('td', {}, bytes(a.bytes)),
+                h('td', { title: exactTime(a.startedAt, true) }, relativeTime(a.startedAt)),
+                h('td', {}, a.nextAttemptAt ? relativeTime(a.nextAttemptAt) : '—'),
+                h(
+                  'td',
+                  { class: 'error-cell' },
+                  a.error ?? '',
+                  a.responseBody ? h('pre', { class: 'body-excerpt' }, a.responseBody.slice(0, 500)) : null,
+                ),
+              ),
+            ),
+          ),
+        );
+  return h(
+    'tr',
+    { class: 'attempts', 'data-attempts-for': d.id },
+    h(
+      'td',
+      { colspan: 5 },
+      attempts,
+      h(
+        'p',
+        { class: 'hint' },
+        `Events: ${d.eventIds.slice(0, 5).join(', ')}${d.eventIds.length > 5 ? ` and ${d.eventIds.length - 5} more` : ''}`,
+      ),
+    ),
+  );
 }
 
 /** @param {string} status */
@@ -82,5 +183,9 @@ export function tone(status) {
 /** @param {number} n */
 function bytes(n) {
   if (!n) return '—';
-  return n < 1024 ? `${n} B` : n < 1_048_576 ? `${Math.round(n / 102.4) / 10} KB` : `${Math.round(n / 104_857.6) / 10} MB`;
+  return n < 1024
+    ? `${n} B`
+    : n < 1_048_576
+      ? `${Math.round(n / 102.4) / 10} KB`
+      : `${Math.round(n / 104_857.6) / 10} MB`;
 }

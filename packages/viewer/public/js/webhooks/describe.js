@@ -12,11 +12,31 @@ import { relativeTime } from '../format.js';
  */
 
 export const FORMATS = /** @type {const} */ ([
-  ['cloudevents', 'CloudEvents (batch)', 'A JSON array of CloudEvents v1.0 per request: the default, for any receiver.'],
-  ['datadog', 'Datadog Logs', "Datadog's Logs intake (v2): reserved attributes at the top, the event under `audit`. Add a DD-API-KEY header."],
-  ['splunk-hec', 'Splunk HEC', 'Splunk HTTP Event Collector events, one per line. Add an Authorization: Splunk <token> header.'],
-  ['cloudevents-structured', 'CloudEvents (one per request, structured)', 'One event per request as application/cloudevents+json. Batch size is 1.'],
-  ['cloudevents-binary', 'CloudEvents (one per request, binary)', 'One event per request, attributes in ce-* headers. Batch size is 1.'],
+  [
+    'cloudevents',
+    'CloudEvents (batch)',
+    'A JSON array of CloudEvents v1.0 per request: the default, for any receiver.',
+  ],
+  [
+    'datadog',
+    'Datadog Logs',
+    "Datadog's Logs intake (v2): reserved attributes at the top, the event under `audit`. Add a DD-API-KEY header.",
+  ],
+  [
+    'splunk-hec',
+    'Splunk HEC',
+    'Splunk HTTP Event Collector events, one per line. Add an Authorization: Splunk <token> header.',
+  ],
+  [
+    'cloudevents-structured',
+    'CloudEvents (one per request, structured)',
+    'One event per request as application/cloudevents+json. Batch size is 1.',
+  ],
+  [
+    'cloudevents-binary',
+    'CloudEvents (one per request, binary)',
+    'One event per request, attributes in ce-* headers. Batch size is 1.',
+  ],
 ]);
 
 export const SINGLE_EVENT = ['cloudevents-structured', 'cloudevents-binary'];
@@ -40,14 +60,35 @@ export function redactUrl(raw) {
 export function statusOf(hook, now) {
   if (!hook.enabled) {
     const when = hook.disabledAt ? relativeTime(hook.disabledAt, now) : '';
-    if (hook.disabledReason === 'failing') return { label: 'Automatically disabled', tone: 'bad', detail: `Every delivery failed for 5 days; disabled ${when}` };
-    if (hook.disabledReason === 'gone') return { label: 'Automatically disabled', tone: 'bad', detail: `The receiver answered 410 Gone; disabled ${when}` };
+    if (hook.disabledReason === 'failing')
+      return {
+        label: 'Automatically disabled',
+        tone: 'bad',
+        detail: `Every delivery failed for 5 days; disabled ${when}`,
+      };
+    if (hook.disabledReason === 'gone')
+      return {
+        label: 'Automatically disabled',
+        tone: 'bad',
+        detail: `The receiver answered 410 Gone; disabled ${when}`,
+      };
     return { label: 'Disabled', tone: 'off', detail: when ? `Disabled ${when}` : 'Disabled' };
   }
   const state = hook.stream?.state;
-  if (state === 'paused') return { label: 'Paused', tone: 'warn', detail: 'The workspace is not on the Enterprise plan: events wait until it is' };
-  if (state === 'retrying') return { label: 'Retrying', tone: 'warn', detail: hook.stream?.nextAttemptAt ? `Next attempt ${relativeTime(hook.stream.nextAttemptAt, now)}` : 'Retrying' };
-  if (hook.failingSince) return { label: 'Failing', tone: 'bad', detail: `Failing since ${relativeTime(hook.failingSince, now)}` };
+  if (state === 'paused')
+    return {
+      label: 'Paused',
+      tone: 'warn',
+      detail: 'The workspace is not on the Enterprise plan: events wait until it is',
+    };
+  if (state === 'retrying')
+    return {
+      label: 'Retrying',
+      tone: 'warn',
+      detail: hook.stream?.nextAttemptAt ? `Next attempt ${relativeTime(hook.stream.nextAttemptAt, now)}` : 'Retrying',
+    };
+  if (hook.failingSince)
+    return { label: 'Failing', tone: 'bad', detail: `Failing since ${relativeTime(hook.failingSince, now)}` };
   return { label: 'Enabled', tone: 'ok', detail: 'Streaming' };
 }
 
@@ -57,7 +98,12 @@ export function lastDeliveryText(hook, now) {
   if (!last) return { text: 'No delivery yet', when: 'No delivery yet', outcome: '', tone: 'off' };
   const when = relativeTime(last.at, now);
   const outcome = `${last.status}${last.responseStatus ? ` · HTTP ${last.responseStatus}` : ''}`;
-  return { text: `${when} · ${outcome}`, when, outcome, tone: last.status === 'succeeded' ? 'ok' : last.status === 'failed' ? 'bad' : 'warn' };
+  return {
+    text: `${when} · ${outcome}`,
+    when,
+    outcome,
+    tone: last.status === 'succeeded' ? 'ok' : last.status === 'failed' ? 'bad' : 'warn',
+  };
 }
 
 /** "Caught up", or "1,204 events behind · 12 s". @param {Hook} hook */

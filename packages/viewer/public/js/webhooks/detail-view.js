@@ -22,38 +22,72 @@ export function renderDetail(box, hook, act) {
     ev.preventDefault();
     act.back();
   });
-  const button = (/** @type {string} */ id, /** @type {string} */ label, /** @type {string} */ cls = '') => /** @type {HTMLButtonElement} */ (h('button', { type: 'button', id, class: cls }, label));
+  const button = (/** @type {string} */ id, /** @type {string} */ label, /** @type {string} */ cls = '') =>
+    /** @type {HTMLButtonElement} */ (h('button', { type: 'button', id, class: cls }, label));
   const test = button('d-test', 'Send test event', 'primary');
   const toggle = button('d-toggle', hook.enabled ? 'Disable' : 'Enable');
   const edit = button('d-edit', 'Edit');
   const rotate = button('d-rotate', 'Rotate secret');
   const remove = button('d-delete', 'Delete', 'danger');
-  const testOut = h('div', { class: 'outcome', id: 'd-test-result', role: 'status', 'aria-live': 'polite', hidden: true });
+  const testOut = h('div', {
+    class: 'outcome',
+    id: 'd-test-result',
+    role: 'status',
+    'aria-live': 'polite',
+    hidden: true,
+  });
   test.addEventListener('click', () => void act.test(testOut, test));
   toggle.addEventListener('click', () => void act.toggle());
   edit.addEventListener('click', act.edit);
   rotate.addEventListener('click', () => void act.rotate());
   remove.addEventListener('click', () => void act.remove());
 
-  const since = /** @type {HTMLInputElement} */ (h('input', { type: 'datetime-local', id: 'd-replay-since', required: true }));
+  const since = /** @type {HTMLInputElement} */ (
+    h('input', { type: 'datetime-local', id: 'd-replay-since', required: true })
+  );
   const until = /** @type {HTMLInputElement} */ (h('input', { type: 'datetime-local', id: 'd-replay-until' }));
   const replayOut = h('p', { class: 'outcome-line', id: 'd-replay-result', role: 'status' });
-  const replay = h('form', { class: 'card mini-form', id: 'd-replay' },
+  const replay = h(
+    'form',
+    { class: 'card mini-form', id: 'd-replay' },
     h('h3', {}, 'Replay since…'),
-    h('p', { class: 'hint' }, 'Send again every event recorded in a time range, beside the live stream (at most 3 replays at once).'),
-    h('div', { class: 'mini-row' }, h('label', {}, 'Since ', since), h('label', {}, 'Until ', until), h('button', { type: 'submit' }, 'Replay')), replayOut);
+    h(
+      'p',
+      { class: 'hint' },
+      'Send again every event recorded in a time range, beside the live stream (at most 3 replays at once).',
+    ),
+    h(
+      'div',
+      { class: 'mini-row' },
+      h('label', {}, 'Since ', since),
+      h('label', {}, 'Until ', until),
+      h('button', { type: 'submit' }, 'Replay'),
+    ),
+    replayOut,
+  );
   replay.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const from = fromLocalInput(since.value, false);
     if (!from) return void (replayOut.textContent = 'Pick when the replay starts.');
     void act.replay(from, fromLocalInput(until.value, false), replayOut);
   });
-  const recoverSince = /** @type {HTMLInputElement} */ (h('input', { type: 'datetime-local', id: 'd-recover-since', required: true }));
+  const recoverSince = /** @type {HTMLInputElement} */ (
+    h('input', { type: 'datetime-local', id: 'd-recover-since', required: true })
+  );
   const recoverOut = h('p', { class: 'outcome-line', id: 'd-recover-result', role: 'status' });
-  const recover = h('form', { class: 'card mini-form', id: 'd-recover' },
+  const recover = h(
+    'form',
+    { class: 'card mini-form', id: 'd-recover' },
     h('h3', {}, 'Recover failed since…'),
     h('p', { class: 'hint' }, 'Redeliver every batch that failed since a time, once the receiver is back.'),
-    h('div', { class: 'mini-row' }, h('label', {}, 'Since ', recoverSince), h('button', { type: 'submit' }, 'Redeliver failed')), recoverOut);
+    h(
+      'div',
+      { class: 'mini-row' },
+      h('label', {}, 'Since ', recoverSince),
+      h('button', { type: 'submit' }, 'Redeliver failed'),
+    ),
+    recoverOut,
+  );
   recover.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const from = fromLocalInput(recoverSince.value, false);
@@ -61,27 +95,71 @@ export function renderDetail(box, hook, act) {
     void act.recover(from, recoverOut);
   });
 
-  const filter = /** @type {HTMLSelectElement} */ (h('select', { id: 'd-filter', 'aria-label': 'Show deliveries' }, ...[['', 'All deliveries'], ['failed', 'Failed'], ['pending', 'Pending'], ['succeeded', 'Succeeded']].map(([v, l]) => h('option', { value: v }, l))));
+  const filter = /** @type {HTMLSelectElement} */ (
+    h(
+      'select',
+      { id: 'd-filter', 'aria-label': 'Show deliveries' },
+      ...[
+        ['', 'All deliveries'],
+        ['failed', 'Failed'],
+        ['pending', 'Pending'],
+        ['succeeded', 'Succeeded'],
+      ].map(([v, l]) => h('option', { value: v }, l)),
+    )
+  );
   filter.addEventListener('change', () => act.filter(filter.value));
   const more = h('button', { type: 'button', id: 'd-more', hidden: true }, 'Load older deliveries');
   more.addEventListener('click', act.more);
 
-  box.replaceChildren(back,
-    h('div', { class: 'card detail-head' },
+  box.replaceChildren(
+    back,
+    h(
+      'div',
+      { class: 'card detail-head' },
       h('div', { class: 'detail-title' }, h('h2', { id: 'd-url', class: 'url-title' }), h('span', { id: 'd-badge' })),
       h('p', { class: 'subtitle', id: 'd-desc' }),
-      h('div', { class: 'action-bar', role: 'toolbar', 'aria-label': 'Destination actions' }, test, toggle, edit, rotate, h('span', { class: 'spacer' }), remove),
-      testOut),
+      h(
+        'div',
+        { class: 'action-bar', role: 'toolbar', 'aria-label': 'Destination actions' },
+        test,
+        toggle,
+        edit,
+        rotate,
+        h('span', { class: 'spacer' }),
+        remove,
+      ),
+      testOut,
+    ),
     h('dl', { class: 'card facts-grid', id: 'd-facts' }),
     h('div', { class: 'mini-forms' }, replay, recover),
-    h('section', { class: 'deliveries', 'aria-labelledby': 'd-deliveries-title' },
+    h(
+      'section',
+      { class: 'deliveries', 'aria-labelledby': 'd-deliveries-title' },
       h('div', { class: 'section-head' }, h('h3', { id: 'd-deliveries-title' }, 'Recent deliveries'), filter),
-      h('div', { class: 'table-wrap' },
-        h('table', { class: 'deliveries-table', id: 'd-deliveries' },
-          h('thead', {}, h('tr', {}, ...['Created', 'Events', 'Status', 'Last response', ''].map((t, i) => h('th', { scope: 'col', class: `dcol-${i}` }, t)))),
-          h('tbody', { id: 'd-delivery-rows' })),
-        h('div', { class: 'state', id: 'd-deliveries-empty', hidden: true })),
-      more));
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'deliveries-table', id: 'd-deliveries' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...['Created', 'Events', 'Status', 'Last response', ''].map((t, i) =>
+                h('th', { scope: 'col', class: `dcol-${i}` }, t),
+              ),
+            ),
+          ),
+          h('tbody', { id: 'd-delivery-rows' }),
+        ),
+        h('div', { class: 'state', id: 'd-deliveries-empty', hidden: true }),
+      ),
+      more,
+    ),
+  );
   updateDetail(box, hook);
 }
 
@@ -101,12 +179,35 @@ export function updateDetail(box, hook) {
   const facts = [
     ['Last delivery', h('span', { class: `tone-${last.tone}`, id: 'd-last' }, last.text)],
     ['Stream', h('span', { id: 'd-lag' }, `${s ? s.state : 'starting'} · ${lagText(hook)}`)],
-    ['Delivered through', s?.deliveredThrough ? `#${s.deliveredThrough.seq} · recorded ${relativeTime(s.deliveredThrough.recordedAt, now)}` : 'nothing yet'],
-    ['Next attempt', s?.nextAttemptAt ? `${relativeTime(s.nextAttemptAt, now)} (${exactTime(s.nextAttemptAt, true)})` : '—'],
-    ['Format', `${formatLabel(hook.format)} · ${hook.batchSize === 1 ? 'one event' : `up to ${hook.batchSize} events`} per request · ${hook.compression === 'gzip' ? 'gzip' : 'uncompressed'}`],
+    [
+      'Delivered through',
+      s?.deliveredThrough
+        ? `#${s.deliveredThrough.seq} · recorded ${relativeTime(s.deliveredThrough.recordedAt, now)}`
+        : 'nothing yet',
+    ],
+    [
+      'Next attempt',
+      s?.nextAttemptAt ? `${relativeTime(s.nextAttemptAt, now)} (${exactTime(s.nextAttemptAt, true)})` : '—',
+    ],
+    [
+      'Format',
+      `${formatLabel(hook.format)} · ${hook.batchSize === 1 ? 'one event' : `up to ${hook.batchSize} events`} per request · ${hook.compression === 'gzip' ? 'gzip' : 'uncompressed'}`,
+    ],
     ['Categories', categoriesText(hook.categories)],
-    ['Custom headers', hook.headers.length === 0 ? 'none' : h('span', { class: 'header-list' }, ...hook.headers.map((x) => h('code', { title: 'value masked' }, `${x.name}: ${x.value}`)))],
-    ['Signing secret', `${hook.secretHint}${hook.previousSecretExpiresAt ? ` · the previous secret also signs until ${exactTime(hook.previousSecretExpiresAt, true)}` : ''}`],
+    [
+      'Custom headers',
+      hook.headers.length === 0
+        ? 'none'
+        : h(
+            'span',
+            { class: 'header-list' },
+            ...hook.headers.map((x) => h('code', { title: 'value masked' }, `${x.name}: ${x.value}`)),
+          ),
+    ],
+    [
+      'Signing secret',
+      `${hook.secretHint}${hook.previousSecretExpiresAt ? ` · the previous secret also signs until ${exactTime(hook.previousSecretExpiresAt, true)}` : ''}`,
+    ],
     ['Failing since', hook.failingSince ? relativeTime(hook.failingSince, now) : '—'],
     ['Created', `${exactTime(hook.createdAt, true)} · ${hook.id}`],
   ];

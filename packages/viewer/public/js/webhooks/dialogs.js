@@ -27,11 +27,15 @@ export function showSecretOnce(secret, lead) {
   dialog.showModal();
   value.select();
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      value.value = '';
-      copy.removeEventListener('click', onCopy);
-      resolve();
-    }, { once: true });
+    dialog.addEventListener(
+      'close',
+      () => {
+        value.value = '';
+        copy.removeEventListener('click', onCopy);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -44,8 +48,14 @@ export function showSecretOnce(secret, lead) {
 export function confirmAction(o) {
   const dialog = /** @type {HTMLDialogElement} */ (byId('confirm-dialog'));
   byId('confirm-title').textContent = o.title;
-  const choices = (o.choices ?? []).map((c, i) => h('label', { class: 'choice' },
-    h('input', { type: 'radio', name: 'confirm-choice', value: c.value, checked: i === 0 }), h('span', {}, h('strong', {}, c.label), h('span', { class: 'hint' }, c.hint))));
+  const choices = (o.choices ?? []).map((c, i) =>
+    h(
+      'label',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'confirm-choice', value: c.value, checked: i === 0 }),
+      h('span', {}, h('strong', {}, c.label), h('span', { class: 'hint' }, c.hint)),
+    ),
+  );
   byId('confirm-body').replaceChildren(...o.body.map((b) => (typeof b === 'string' ? h('p', {}, b) : b)), ...choices);
   const ok = byId('confirm-ok');
   ok.textContent = o.ok;
@@ -54,10 +64,16 @@ export function confirmAction(o) {
   dialog.showModal();
   byId('confirm-cancel').focus();
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      if (dialog.returnValue !== 'ok') return resolve(null);
-      const picked = /** @type {HTMLInputElement | null} */ (dialog.querySelector('input[name="confirm-choice"]:checked'));
-      resolve(picked?.value ?? 'ok');
-    }, { once: true });
+    dialog.addEventListener(
+      'close',
+      () => {
+        if (dialog.returnValue !== 'ok') return resolve(null);
+        const picked = /** @type {HTMLInputElement | null} */ (
+          dialog.querySelector('input[name="confirm-choice"]:checked')
+        );
+        resolve(picked?.value ?? 'ok');
+      },
+      { once: true },
+    );
   });
 }

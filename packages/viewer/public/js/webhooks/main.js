@@ -16,7 +16,12 @@ import { renderList } from './list-view.js';
 const readView = () => {
   const p = new URLSearchParams(location.search);
   const id = p.get('id') ?? '';
-  return { id: /^whk_[0-9A-Za-z]{1,40}$/.test(id) ? id : '', add: p.get('new') === '1', edit: p.get('edit') === '1', workspaceId: p.get('workspace') ?? '' };
+  return {
+    id: /^whk_[0-9A-Za-z]{1,40}$/.test(id) ? id : '',
+    add: p.get('new') === '1',
+    edit: p.get('edit') === '1',
+    workspaceId: p.get('workspace') ?? '',
+  };
 };
 const POLL_MS = 3000;
 
@@ -28,18 +33,34 @@ let current = null;
 let renderSeq = 0;
 /** @type {ReturnType<typeof setTimeout> | null} */
 let poll = null;
-const deliveries = { status: '', cursor: /** @type {string | null} */ (null), pages: 1, open: new Set(/** @type {string[]} */ ([])) };
+const deliveries = {
+  status: '',
+  cursor: /** @type {string | null} */ (null),
+  pages: 1,
+  open: new Set(/** @type {string[]} */ ([])),
+};
 
 const el = {
-  signin: byId('signin'), headControls: byId('head-controls'), pageState: byId('page-state'), title: byId('page-title'),
-  list: byId('list-view'), rows: byId('hook-rows'), listEmpty: byId('list-empty'), listStatus: byId('list-status'),
-  form: byId('form-view'), detail: byId('detail-view'), add: /** @type {HTMLButtonElement} */ (byId('add-destination')),
-  picker: byId('workspace-picker'), workspace: /** @type {HTMLSelectElement} */ (byId('workspace-select')),
+  signin: byId('signin'),
+  headControls: byId('head-controls'),
+  pageState: byId('page-state'),
+  title: byId('page-title'),
+  list: byId('list-view'),
+  rows: byId('hook-rows'),
+  listEmpty: byId('list-empty'),
+  listStatus: byId('list-status'),
+  form: byId('form-view'),
+  detail: byId('detail-view'),
+  add: /** @type {HTMLButtonElement} */ (byId('add-destination')),
+  picker: byId('workspace-picker'),
+  workspace: /** @type {HTMLSelectElement} */ (byId('workspace-select')),
 };
 
 const ws = () => (session.org ? { workspaceId: view.workspaceId || session.workspaces[0]?.id } : {});
-const call = (/** @type {string} */ path, /** @type {Record<string, unknown>} */ input) => query(path, { ...ws(), ...input }, session.key);
-const act = (/** @type {string} */ path, /** @type {Record<string, unknown>} */ input) => mutate(path, { ...ws(), ...input }, session.key);
+const call = (/** @type {string} */ path, /** @type {Record<string, unknown>} */ input) =>
+  query(path, { ...ws(), ...input }, session.key);
+const act = (/** @type {string} */ path, /** @type {Record<string, unknown>} */ input) =>
+  mutate(path, { ...ws(), ...input }, session.key);
 
 /** @param {{ id?: string, add?: boolean, edit?: boolean }} next */
 function go(next) {
@@ -117,12 +138,20 @@ function schedule(seq, fn) {
 
 async function refreshList() {
   const { items } = await call('webhooks.list', {});
-  el.listStatus.textContent = items.length > 0 ? `${items.length} destination${items.length === 1 ? '' : 's'} · updated ${new Date().toLocaleTimeString()}` : '';
+  el.listStatus.textContent =
+    items.length > 0
+      ? `${items.length} destination${items.length === 1 ? '' : 's'} · updated ${new Date().toLocaleTimeString()}`
+      : '';
   renderList(el.rows, items, (id) => go({ id }));
   el.list.querySelector('.table-wrap table')?.toggleAttribute('hidden', items.length === 0);
   el.listEmpty.hidden = items.length > 0;
   if (items.length === 0) {
-    showState(el.listEmpty, { kind: 'empty', title: 'No destinations yet', text: 'A destination is an HTTPS endpoint (your SIEM, a log pipeline or your own service) that receives every audit event of this workspace within seconds, in batches, signed with a secret only you hold, and retried until it is delivered.', action: { label: 'Add destination', run: () => go({ add: true }) } });
+    showState(el.listEmpty, {
+      kind: 'empty',
+      title: 'No destinations yet',
+      text: 'A destination is an HTTPS endpoint (your SIEM, a log pipeline or your own service) that receives every audit event of this workspace within seconds, in batches, signed with a secret only you hold, and retried until it is delivered.',
+      action: { label: 'Add destination', run: () => go({ add: true }) },
+    });
   }
 }
 
@@ -139,16 +168,30 @@ async function refreshDetail() {
 /** @param {boolean} append */
 async function loadDeliveries(append) {
   if (!current) return;
-  const result = await call('webhooks.deliveries', { webhookId: current.id, limit: 20, ...(deliveries.status ? { status: deliveries.status } : {}), ...(append && deliveries.cursor ? { cursor: deliveries.cursor } : {}) });
+  const result = await call('webhooks.deliveries', {
+    webhookId: current.id,
+    limit: 20,
+    ...(deliveries.status ? { status: deliveries.status } : {}),
+    ...(append && deliveries.cursor ? { cursor: deliveries.cursor } : {}),
+  });
   const rows = /** @type {HTMLElement} */ (el.detail.querySelector('#d-delivery-rows'));
   const empty = /** @type {HTMLElement} */ (el.detail.querySelector('#d-deliveries-empty'));
-  renderDeliveries(rows, result.items, { append, open: deliveries.open, redeliver: (d, button) => void redeliver(d.id, button) });
+  renderDeliveries(rows, result.items, {
+    append,
+    open: deliveries.open,
+    redeliver: (d, button) => void redeliver(d.id, button),
+  });
   deliveries.cursor = result.nextCursor;
   if (append) deliveries.pages++;
   /** @type {HTMLElement} */ (el.detail.querySelector('#d-more')).hidden = !result.nextCursor;
   const none = !append && result.items.length === 0;
   empty.hidden = !none;
-  if (none) showState(empty, { kind: 'empty', title: deliveries.status ? `No ${deliveries.status} deliveries` : 'No deliveries yet', text: 'Batches appear here as events are recorded and sent. Send a test event to check the receiver now.' });
+  if (none)
+    showState(empty, {
+      kind: 'empty',
+      title: deliveries.status ? `No ${deliveries.status} deliveries` : 'No deliveries yet',
+      text: 'Batches appear here as events are recorded and sent. Send a test event to check the receiver now.',
+    });
 }
 
 /** @param {string} id @param {HTMLButtonElement} button */
@@ -173,7 +216,9 @@ function detailActions() {
       current = hook;
       updateDetail(el.detail, hook);
     },
-    act, go, box: el.detail,
+    act,
+    go,
+    box: el.detail,
     refresh: () => refreshDetail(),
     reloadDeliveries: () => loadDeliveries(false),
     filter: (status) => {
@@ -187,7 +232,10 @@ function detailActions() {
 /** @param {Record<string, unknown>} input */
 async function create(input) {
   const r = await act('webhooks.create', input);
-  await showSecretOnce(r.secret, `Signing secret for ${redactUrl(r.webhook.url)}. Receivers verify each batch's webhook-signature header with it (Standard Webhooks).`);
+  await showSecretOnce(
+    r.secret,
+    `Signing secret for ${redactUrl(r.webhook.url)}. Receivers verify each batch's webhook-signature header with it (Standard Webhooks).`,
+  );
   go({ id: r.webhook.id });
 }
 
@@ -201,13 +249,45 @@ async function save(input) {
 /** @param {unknown} err */
 function showPageError(err) {
   hideViews();
-  if (err instanceof ApiError && err.code === 'UNAUTHORIZED') return signOut(/expired/.test(err.message) ? `This key has expired: ${err.message}` : 'This API key is no longer accepted. Sign in with another key.');
+  if (err instanceof ApiError && err.code === 'UNAUTHORIZED')
+    return signOut(
+      /expired/.test(err.message)
+        ? `This key has expired: ${err.message}`
+        : 'This API key is no longer accepted. Sign in with another key.',
+    );
   el.add.hidden = true;
-  if (isUpgradeNeeded(err)) return showState(el.pageState, { kind: 'upgrade', title: 'Webhook streaming is part of the Enterprise plan', text: 'Enterprise workspaces stream every audit event to their SIEM in real time. Ask an owner of your organization to upgrade; events are recorded on every plan meanwhile.', action: { label: 'Use another key', run: () => signOut() } });
-  if (isMissingScope(err)) return showState(el.pageState, { kind: 'scope', title: 'This key cannot manage webhooks', text: 'Managing destinations needs an API key with the webhooks:manage scope. Ask an administrator for one; reading the audit log needs only events:read.', action: { label: 'Use another key', run: () => signOut() } });
-  if (err instanceof ApiError && err.code === 'NOT_FOUND') return showState(el.pageState, { kind: 'empty', title: 'No such destination', text: 'It was deleted, or it belongs to another workspace.', action: { label: 'All destinations', run: () => go({}) } });
+  if (isUpgradeNeeded(err))
+    return showState(el.pageState, {
+      kind: 'upgrade',
+      title: 'Webhook streaming is part of the Enterprise plan',
+      text: 'Enterprise workspaces stream every audit event to their SIEM in real time. Ask an owner of your organization to upgrade; events are recorded on every plan meanwhile.',
+      action: { label: 'Use another key', run: () => signOut() },
+    });
+  if (isMissingScope(err))
+    return showState(el.pageState, {
+      kind: 'scope',
+      title: 'This key cannot manage webhooks',
+      text: 'Managing destinations needs an API key with the webhooks:manage scope. Ask an administrator for one; reading the audit log needs only events:read.',
+      action: { label: 'Use another key', run: () => signOut() },
+    });
+  if (err instanceof ApiError && err.code === 'NOT_FOUND')
+    return showState(el.pageState, {
+      kind: 'empty',
+      title: 'No such destination',
+      text: 'It was deleted, or it belongs to another workspace.',
+      action: { label: 'All destinations', run: () => go({}) },
+    });
   const needsWorkspace = err instanceof ApiError && /workspaceId: required/.test(err.message);
-  showState(el.pageState, { kind: 'error', title: needsWorkspace ? 'Pick a workspace' : 'The destinations could not be loaded', text: needsWorkspace ? 'This organization key cannot list its workspaces (it lacks events:read): use a workspace key to manage its destinations.' : err instanceof Error ? err.message : String(err), action: { label: 'Try again', run: () => void render() } });
+  showState(el.pageState, {
+    kind: 'error',
+    title: needsWorkspace ? 'Pick a workspace' : 'The destinations could not be loaded',
+    text: needsWorkspace
+      ? 'This organization key cannot list its workspaces (it lacks events:read): use a workspace key to manage its destinations.'
+      : err instanceof Error
+        ? err.message
+        : String(err),
+    action: { label: 'Try again', run: () => void render() },
+  });
 }
 
 /** @param {string} key */
@@ -215,7 +295,9 @@ async function signIn(key) {
   session = await probeKey(key);
   remember(session);
   el.signin.hidden = true;
-  el.workspace.replaceChildren(...session.workspaces.map((w) => h('option', { value: w.id, selected: w.id === view.workspaceId }, w.name)));
+  el.workspace.replaceChildren(
+    ...session.workspaces.map((w) => h('option', { value: w.id, selected: w.id === view.workspaceId }, w.name)),
+  );
   await render();
 }
 

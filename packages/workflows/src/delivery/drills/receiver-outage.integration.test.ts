@@ -29,41 +29,56 @@ afterAll(async () => {
 });
 
 describe('fault drill: the receiver is down, then back', () => {
-  it(`retries each batch whole on the configured schedule through a ${OUTAGE_MS} ms outage and delivers everything once, in order`, async () => {
-    await env.startWorker();
-    const t = await env.tenant('enterprise');
-    const port = await freePort();
-    const { secret } = await t.caller.webhooks.create({ url: `http://127.0.0.1:${port}/hook`, categories: ['lock'] });
-    const wentDown = Date.now();
-    const recorded = await Promise.all(Array.from({ length: EVENTS }, (_, i) => t.caller.events.record(deliveryDrillEvent(i))));
-    // In seq order: the order the stream owes the receiver.
-    const ids = recorded.sort((a, b) => a.seq - b.seq).map((e) => e.id);
+  it(
+    `retries each batch whole on the configured schedule through a ${OUTAGE_MS} ms outage and delivers everything once, in order`,
+    async () => {
+      await env.startWorker();
+      const t = await env.tenant('enterprise');
+      const port = await freePort();
+      const { secret } = await t.caller.webhooks.create({ url: `http://127.0.0.1:${port}/hook`, categories: ['lock'] });
+      const wentDown = Date.now();
+      const recorded = await Promise.all(
+        Array.from({ length: EVENTS }, (_, i) => t.caller.events.record(deliveryDrillEvent(i))),
+      );
+      // In seq order: the order the stream owes the receiver.
+      const ids = recorded.sort((a, b) => a.seq - b.seq).map((e) => e.id);
 
-    await new Promise((r) => setTimeout(r, wentDown + OUTAGE_MS - Date.now()));
-    rx = await startReceiver(undefined, { port });
-    const backAt = Date.now();
-    await eventually(async () => lossReport(ids, rx!.requests, secret).missing.length === 0, OUTAGE_MS * 2 + 30_000, `all ${EVENTS} events at the receiver`);
-    const deliveries: DeliveryDoc[] = await eventually(async () => {
-      const docs = await env.deps.store.deliveries.col.find({ workspaceId: t.workspaceId }).toArray();
-      return unsettled(ids, docs).length === 0 ? docs : null;
-    }, 30_000, 'every batch settled');
+      await new Promise((r) => setTimeout(r, wentDown + OUTAGE_MS - Date.now()));
+      rx = await startReceiver(undefined, { port });
+      const backAt = Date.now();
+      await eventually(
+        async () => lossReport(ids, rx!.requests, secret).missing.length === 0,
+        OUTAGE_MS * 2 + 30_000,
+        `all ${EVENTS} events at the receiver`,
+      );
+      const deliveries: DeliveryDoc[] = await eventually(
+        async () => {
+          const docs = await env.deps.store.deliveries.col.find({ workspaceId: t.workspaceId }).toArray();
+          return unsettled(ids, docs).length === 0 ? docs : null;
+        },
+        30_000,
+        'every batch settled',
+      );
 
-    const attempts = await env.deps.store.deliveries.attempts.find({ workspaceId: t.workspaceId }).toArray();
-    const ofBatch = (d: DeliveryDoc) => attempts.filter((a) => a.deliveryId === d._id).sort((a, b) => a.attempt - b.attempt);
-    const problems = deliveries.flatMap((d) => scheduleProblems(d._id, ofBatch(d), backAt));
-    const counts = deliveries.map((d) => `${d.eventIds.length} events/${ofBatch(d).length} attempts`);
-    const report = lossReport(ids, rx.requests, secret);
-    console.log(
-      `[measure] receiver down ${OUTAGE_MS} ms, schedule ${SCHEDULE.join(',')} ms; ${EVENTS} events in ${deliveries.length} batches (${counts.join('; ')}); ` +
-        `${attempts.length} attempts in all; last arrival ${Math.max(...rx.requests.map((r) => r.at)) - backAt} ms after the receiver came back`,
-    );
-    expect(problems).toEqual([]);
-    // The first batch waited out the outage; none was opened behind it while it did.
-    expect(ofBatch(deliveries.sort((a, b) => a.seqs[0]! - b.seqs[0]!)[0]!).length).toBeGreaterThan(1);
-    expect(report).toEqual({ ...clean(report), duplicates: 0, batches: deliveries.length });
-    // A refused connection reaches no receiver: every request that arrived succeeded the first time.
-    expect(rx.requests).toHaveLength(deliveries.length);
-  }, OUTAGE_MS * 4 + 120_000);
+      const attempts = await env.deps.store.deliveries.attempts.find({ workspaceId: t.workspaceId }).toArray();
+      const ofBatch = (d: DeliveryDoc) =>
+        attempts.filter((a) => a.deliveryId === d._id).sort((a, b) => a.attempt - b.attempt);
+      const problems = deliveries.flatMap((d) => scheduleProblems(d._id, ofBatch(d), backAt));
+      const counts = deliveries.map((d) => `${d.eventIds.length} events/${ofBatch(d).length} attempts`);
+      const report = lossReport(ids, rx.requests, secret);
+      console.log(
+        `[measure] receiver down ${OUTAGE_MS} ms, schedule ${SCHEDULE.join(',')} ms; ${EVENTS} events in ${deliveries.length} batches (${counts.join('; ')}); ` +
+          `${attempts.length} attempts in all; last arrival ${Math.max(...rx.requests.map((r) => r.at)) - backAt} ms after the receiver came back`,
+      );
+      expect(problems).toEqual([]);
+      // The first batch waited out the outage; none was opened behind it while it did.
+      expect(ofBatch(deliveries.sort((a, b) => a.seqs[0]! - b.seqs[0]!)[0]!).length).toBeGreaterThan(1);
+      expect(report).toEqual({ ...clean(report), duplicates: 0, batches: deliveries.length });
+      // A refused connection reaches no receiver: every request that arrived succeeded the first time.
+      expect(rx.requests).toHaveLength(deliveries.length);
+    },
+    OUTAGE_MS * 4 + 120_000,
+  );
 });
 
 /**
@@ -77,12 +92,17 @@ function scheduleProblems(deliveryId: string, attempts: AttemptDoc[], backAt: nu
   attempts.forEach((a, i) => {
     const at = a.startedAt.getTime();
     if (a.attempt !== i + 1) problems.push(`${deliveryId}: attempt ${i + 1} numbered ${a.attempt}`);
-    if (a !== last && (a.status !== 'failed' || at >= backAt || a.responseStatus !== null)) problems.push(`${deliveryId} #${a.attempt}: ${a.status} at +${at - backAt} ms, ${a.error}`);
-    if (a === last && at < backAt) problems.push(`${deliveryId}: succeeded ${backAt - at} ms before the receiver was back`);
+    if (a !== last && (a.status !== 'failed' || at >= backAt || a.responseStatus !== null))
+      problems.push(`${deliveryId} #${a.attempt}: ${a.status} at +${at - backAt} ms, ${a.error}`);
+    if (a === last && at < backAt)
+      problems.push(`${deliveryId}: succeeded ${backAt - at} ms before the receiver was back`);
     if (i === 0) return;
     const gap = at - attempts[i - 1]!.startedAt.getTime();
     const planned = SCHEDULE[i]!;
-    if (gap < planned * 0.9 - 5 || gap > planned * 1.1 + SLACK_MS) problems.push(`${deliveryId} #${a.attempt}: ${gap} ms after the previous attempt, schedule says ${planned} ms ±10 %`);
+    if (gap < planned * 0.9 - 5 || gap > planned * 1.1 + SLACK_MS)
+      problems.push(
+        `${deliveryId} #${a.attempt}: ${gap} ms after the previous attempt, schedule says ${planned} ms ±10 %`,
+      );
   });
   return problems;
 }

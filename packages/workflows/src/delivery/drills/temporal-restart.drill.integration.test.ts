@@ -2,7 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTools, freePort, startTemporalDev, type ManagedProcess, type RunningServer, type Tools } from '@audit/local-servers';
+import {
+  ensureTools,
+  freePort,
+  startTemporalDev,
+  type ManagedProcess,
+  type RunningServer,
+  type Tools,
+} from '@audit/local-servers';
 import { eventually, openTestEnv, startReceiver, type Receiver, type TestEnv } from '@audit/testing';
 import { clean, deliveryDrillEvent, killHard, lossReport, startWorkerProcess, unsettled } from '@audit/testing/drills';
 
@@ -20,7 +27,8 @@ let env: TestEnv;
 let rx: Receiver;
 let worker: ManagedProcess | undefined;
 
-const startTemporal = async () => startTemporalDev(tools, { dataDir: dir, port: temporalPort, uiPort: await freePort(), persist: true });
+const startTemporal = async () =>
+  startTemporalDev(tools, { dataDir: dir, port: temporalPort, uiPort: await freePort(), persist: true });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'audit-drill-temporal-'));
@@ -35,7 +43,15 @@ afterAll(async () => {
   // Wake-ups the API sent while Temporal was down are still in the client's gRPC retries (up to
   // 5 s apart); closing the connection under one throws from its timer. Once a call gets through,
   // the channel is up again, and one more interval lets every pending retry get through too.
-  const probe = await eventually(() => env.deps.temporal!.workflow.count().then(() => true, () => false), 30_000, 'Temporal reachable from the API').catch(() => false);
+  const probe = await eventually(
+    () =>
+      env.deps.temporal!.workflow.count().then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    'Temporal reachable from the API',
+  ).catch(() => false);
   if (probe) await new Promise((r) => setTimeout(r, 6_500));
   if (worker) await killHard(worker);
   await rx?.close();
@@ -53,7 +69,10 @@ describe('fault drill: the Temporal dev server is killed and restarted on its pe
     const at = { killed: 0, restarted: 0, recordedAtRestart: 0, heldInLog: 0 };
     /** Events recorded after the stream's position: what it still owes the receiver. */
     const backlog = async () => {
-      const [head, stream] = await Promise.all([env.deps.store.streamHeads.get(t.workspaceId), env.deps.store.streams.find(t.workspaceId, webhook.id)]);
+      const [head, stream] = await Promise.all([
+        env.deps.store.streamHeads.get(t.workspaceId),
+        env.deps.store.streams.find(t.workspaceId, webhook.id),
+      ]);
       return Math.max(0, (head?.eventSeq ?? 0) - (stream?.next.seq ?? 0) + 1);
     };
 
@@ -66,7 +85,10 @@ describe('fault drill: the Temporal dev server is killed and restarted on its pe
       const due = started + (i * 1000) / PER_SECOND;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       if (i === KILL_AT) outage = restartTemporalAfterOutage();
-      await t.caller.events.record(deliveryDrillEvent(i)).then((e) => recorded.push(e), (err: unknown) => failures.push(String(err)));
+      await t.caller.events.record(deliveryDrillEvent(i)).then(
+        (e) => recorded.push(e),
+        (err: unknown) => failures.push(String(err)),
+      );
     }
     await outage;
     expect(failures).toEqual([]);
@@ -74,14 +96,22 @@ describe('fault drill: the Temporal dev server is killed and restarted on its pe
     expect(recorded.length).toBeGreaterThanOrEqual(at.recordedAtRestart + AFTER_RESTART);
     const ids = [...recorded].sort((a, b) => a.seq - b.seq).map((e) => e.id);
 
-    await eventually(async () => lossReport(ids, rx.requests, secret).missing.length === 0, 180_000, `all ${ids.length} events at the receiver`);
+    await eventually(
+      async () => lossReport(ids, rx.requests, secret).missing.length === 0,
+      180_000,
+      `all ${ids.length} events at the receiver`,
+    );
     const allDelivered = Date.now() - at.restarted;
     await eventually(async () => (await backlog()) === 0, 60_000, 'the stream caught up');
     const caughtUp = Date.now() - at.restarted;
-    const rows = await eventually(async () => {
-      const docs = await env.deps.store.deliveries.col.find({ workspaceId: t.workspaceId }).toArray();
-      return unsettled(ids, docs).length === 0 ? docs : null;
-    }, 30_000, 'every batch settled');
+    const rows = await eventually(
+      async () => {
+        const docs = await env.deps.store.deliveries.col.find({ workspaceId: t.workspaceId }).toArray();
+        return unsettled(ids, docs).length === 0 ? docs : null;
+      },
+      30_000,
+      'every batch settled',
+    );
 
     const report = lossReport(ids, rx.requests, secret);
     console.log(

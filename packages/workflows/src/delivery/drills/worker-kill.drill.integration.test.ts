@@ -22,7 +22,12 @@ let killedAt = 0;
 // A Temporal of its own: the worker's main() claims the fixed Schedule ids on whatever server it joins.
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'audit-drill-worker-'));
-  temporal = await startTemporalDev(await ensureTools(() => {}), { dataDir: dir, port: await freePort(), uiPort: await freePort(), persist: false });
+  temporal = await startTemporalDev(await ensureTools(() => {}), {
+    dataDir: dir,
+    port: await freePort(),
+    uiPort: await freePort(),
+    persist: false,
+  });
   env = await openTestEnv({ TEMPORAL_ADDRESS: temporal.address, WEBHOOK_RETRY_SCHEDULE: '0,1s,2s,5s,10s' });
   // A slow receiver keeps POSTs open; the one at KILL_AT is held until the worker sending it is dead.
   rx = await startReceiver(async (_req, n) => {
@@ -49,13 +54,19 @@ describe('fault drill: the worker is killed with SIGKILL mid-batch', () => {
     const { secret } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'], batchSize: BATCH_SIZE });
     const ids: string[] = [];
     for (let i = 0; i < EVENTS; i += 10) {
-      const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => t.caller.events.record(deliveryDrillEvent(i + j))));
+      const batch = await Promise.all(
+        Array.from({ length: 10 }, (_, j) => t.caller.events.record(deliveryDrillEvent(i + j))),
+      );
       ids.push(...batch.sort((a, b) => a.seq - b.seq).map((e) => e.id));
     }
 
     const started = Date.now();
     workers.push(await startWorkerProcess(env.deps.config, dir, 'worker-1'));
-    await eventually(async () => killedAt > 0 && workers[0]!.child.signalCode === 'SIGKILL', 90_000, 'the worker killed mid-batch');
+    await eventually(
+      async () => killedAt > 0 && workers[0]!.child.signalCode === 'SIGKILL',
+      90_000,
+      'the worker killed mid-batch',
+    );
     // The batch in flight at the kill: the receiver has it, the worker never heard back.
     const inFlight = rx.requests[KILL_AT]!;
     const atKill = lossReport(ids, rx.requests, secret);
@@ -63,12 +74,20 @@ describe('fault drill: the worker is killed with SIGKILL mid-batch', () => {
 
     workers.push(await startWorkerProcess(env.deps.config, dir, 'worker-2'));
     const restartedAt = Date.now();
-    await eventually(async () => lossReport(ids, rx.requests, secret).missing.length === 0, 150_000, `all ${EVENTS} events at the receiver`);
+    await eventually(
+      async () => lossReport(ids, rx.requests, secret).missing.length === 0,
+      150_000,
+      `all ${EVENTS} events at the receiver`,
+    );
     const deliveredAfter = Date.now() - restartedAt;
-    const rows = await eventually(async () => {
-      const docs = await env.deps.store.deliveries.col.find({ workspaceId: t.workspaceId }).toArray();
-      return unsettled(ids, docs).length === 0 ? docs : null;
-    }, 30_000, 'every batch settled');
+    const rows = await eventually(
+      async () => {
+        const docs = await env.deps.store.deliveries.col.find({ workspaceId: t.workspaceId }).toArray();
+        return unsettled(ids, docs).length === 0 ? docs : null;
+      },
+      30_000,
+      'every batch settled',
+    );
 
     const report = lossReport(ids, rx.requests, secret);
     const copies = rx.requests.filter((r) => r.headers['webhook-id'] === inFlight.headers['webhook-id']);

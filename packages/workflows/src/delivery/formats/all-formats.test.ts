@@ -76,7 +76,9 @@ describe('every format', () => {
     const huge = auditEvent({ metadata: { blob: 'é'.repeat(600_000) } });
     for (const format of STREAM_FORMATS) {
       const spec = FORMATS[format];
-      expect(spec.bodyBytes([spec.entryBytes(huge, ctx)])).toBe(Buffer.byteLength(spec.render([huge], ctx).body, 'utf8'));
+      expect(spec.bodyBytes([spec.entryBytes(huge, ctx)])).toBe(
+        Buffer.byteLength(spec.render([huge], ctx).body, 'utf8'),
+      );
       expect(spec.entryBytes(huge, ctx)).toBeGreaterThan(1_200_000);
     }
   });

@@ -1,10 +1,16 @@
 import { validateHeaderValue } from 'node:http';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { describe, expect, it } from 'vitest';
-import { cloudEventsBatch, cloudEventsBinary, cloudEventsStructured, percentEncodeHeaderValue } from './cloudevents-formats.ts';
+import {
+  cloudEventsBatch,
+  cloudEventsBinary,
+  cloudEventsStructured,
+  percentEncodeHeaderValue,
+} from './cloudevents-formats.ts';
 import { allEvents, auditEvent, ctx, failureEvent, lockEvent, trickyEvent } from './test-fixtures.ts';
 
-const lowerCased = (headers: Record<string, unknown>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+const lowerCased = (headers: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
 
 describe('cloudevents (batch mode)', () => {
   it('sends a JSON array of structured envelopes that the SDK reads back as the same events, in order', () => {
@@ -37,7 +43,7 @@ describe('cloudevents-structured', () => {
 });
 
 describe('cloudevents-binary', () => {
-  it('is exactly HTTP.binary(new CloudEvent(attrs)) for the product\'s ASCII attributes', () => {
+  it("is exactly HTTP.binary(new CloudEvent(attrs)) for the product's ASCII attributes", () => {
     for (const attrs of [lockEvent, failureEvent]) {
       const sdk = HTTP.binary(new CloudEvent(attrs));
       const rendered = cloudEventsBinary.render([attrs], ctx);
@@ -67,7 +73,9 @@ describe('cloudevents-binary', () => {
     expect(decodeURIComponent(headers['ce-subject']!)).toBe('café/☃');
     for (const [name, value] of Object.entries(headers)) expect(() => validateHeaderValue(name, value)).not.toThrow();
     expect(percentEncodeHeaderValue('50% "off" 👍\t')).toBe('50%25 %22off%22 %F0%9F%91%8D%09');
-    expect(percentEncodeHeaderValue('https://audit.example.com/workspaces/ws_1 ~!')).toBe('https://audit.example.com/workspaces/ws_1 ~!');
+    expect(percentEncodeHeaderValue('https://audit.example.com/workspaces/ws_1 ~!')).toBe(
+      'https://audit.example.com/workspaces/ws_1 ~!',
+    );
   });
 });
 

@@ -23,12 +23,16 @@ type Message = { headers: Record<string, unknown>; body: unknown };
  * A mode that sends one event per request, written by the SDK itself so the request is exactly
  * what a CloudEvents receiver expects. The body is the whole "entry", hence no framing bytes.
  */
-function singleEventFormat(write: (event: CloudEvent<AuditCloudEventData>) => Message, headerValue: (name: string, value: string) => string): FormatSpec {
+function singleEventFormat(
+  write: (event: CloudEvent<AuditCloudEventData>) => Message,
+  headerValue: (name: string, value: string) => string,
+): FormatSpec {
   const render = (events: AuditCloudEventAttributes[]): RenderedBody => {
     checkEventCount(events, 1);
     const message = write(new CloudEvent<AuditCloudEventData>(events[0]!));
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(message.headers)) headers[name.toLowerCase()] = headerValue(name.toLowerCase(), String(value));
+    for (const [name, value] of Object.entries(message.headers))
+      headers[name.toLowerCase()] = headerValue(name.toLowerCase(), String(value));
     return { headers, body: typeof message.body === 'string' ? message.body : JSON.stringify(message.body) };
   };
   return {
@@ -38,7 +42,8 @@ function singleEventFormat(write: (event: CloudEvent<AuditCloudEventData>) => Me
     entryBytes: (event) => utf8Bytes(render([event]).body),
     bodyBytes: (sizes) => {
       // No body holds two entries in these modes; answering a sum would describe a request that cannot exist.
-      if (sizes.length > 1) throw new RangeError(`this format carries one event per request (asked about ${sizes.length})`);
+      if (sizes.length > 1)
+        throw new RangeError(`this format carries one event per request (asked about ${sizes.length})`);
       return sizes[0] ?? 0;
     },
     render,
@@ -46,10 +51,16 @@ function singleEventFormat(write: (event: CloudEvent<AuditCloudEventData>) => Me
 }
 
 /** One event per request, the envelope as the body (`application/cloudevents+json`). */
-export const cloudEventsStructured: FormatSpec = singleEventFormat((event) => HTTP.structured(event), (_, value) => value);
+export const cloudEventsStructured: FormatSpec = singleEventFormat(
+  (event) => HTTP.structured(event),
+  (_, value) => value,
+);
 
 /** One event per request: attributes as `ce-*` headers, the data as the body (`application/json`). */
-export const cloudEventsBinary: FormatSpec = singleEventFormat((event) => HTTP.binary(event), (name, value) => (name.startsWith('ce-') ? percentEncodeHeaderValue(value) : value));
+export const cloudEventsBinary: FormatSpec = singleEventFormat(
+  (event) => HTTP.binary(event),
+  (name, value) => (name.startsWith('ce-') ? percentEncodeHeaderValue(value) : value),
+);
 
 /**
  * CloudEvents HTTP binding 1.0.2, section 3.1.3.2: a `ce-*` header value keeps printable ASCII

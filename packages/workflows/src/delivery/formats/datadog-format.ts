@@ -47,7 +47,13 @@ export function datadogEntry(event: AuditCloudEventAttributes, ctx: RenderContex
     date: new Date(at).toISOString(),
     evt: { name: event.type, category },
     ...(actor.type === 'user'
-      ? { usr: { id: actor.id, ...(typeof actor.name === 'string' && actor.name ? { name: actor.name } : {}), ...(typeof actor.email === 'string' ? { email: actor.email } : {}) } }
+      ? {
+          usr: {
+            id: actor.id,
+            ...(typeof actor.name === 'string' && actor.name ? { name: actor.name } : {}),
+            ...(typeof actor.email === 'string' ? { email: actor.email } : {}),
+          },
+        }
       : {}),
     audit,
   };

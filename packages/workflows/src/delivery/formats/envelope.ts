@@ -13,5 +13,7 @@ import type { AuditCloudEventAttributes, AuditCloudEventData } from '@audit/shar
  */
 export function toEnvelope(attrs: AuditCloudEventAttributes): AuditCloudEventAttributes {
   const written: Record<string, unknown> = new CloudEvent<AuditCloudEventData>(attrs).toJSON();
-  return Object.fromEntries(Object.entries(written).filter(([, value]) => value !== undefined)) as AuditCloudEventAttributes;
+  return Object.fromEntries(
+    Object.entries(written).filter(([, value]) => value !== undefined),
+  ) as AuditCloudEventAttributes;
 }

@@ -45,7 +45,10 @@ export function utf8Bytes(text: string): number {
  */
 export function checkEventCount(events: readonly unknown[], maxEvents: number): void {
   if (events.length === 0) throw new RangeError('a request needs at least one event (got none)');
-  if (events.length > maxEvents) throw new RangeError(`this format carries at most ${maxEvents} event${maxEvents === 1 ? '' : 's'} per request (got ${events.length})`);
+  if (events.length > maxEvents)
+    throw new RangeError(
+      `this format carries at most ${maxEvents} event${maxEvents === 1 ? '' : 's'} per request (got ${events.length})`,
+    );
 }
 
 /**

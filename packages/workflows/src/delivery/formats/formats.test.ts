@@ -11,7 +11,13 @@ import { FORMATS, STREAM_FORMATS, toEnvelope, type RenderedBody } from './index.
 const ctx = { publicBaseUrl: 'https://audit.example.com' };
 const WS = 'ws_01JABCDEFGHJKMNPQRSTVWXYZ1';
 const ORG = 'org_01JABCDEFGHJKMNPQRSTVWXYZ2';
-const ACTIONS = [['lock', 'created'], ['auth', 'oidc_token_exchange_failure'], ['workflow', 'failed'], ['billing', 'payment_failed'], ['release', 'deleted']] as const;
+const ACTIONS = [
+  ['lock', 'created'],
+  ['auth', 'oidc_token_exchange_failure'],
+  ['workflow', 'failed'],
+  ['billing', 'payment_failed'],
+  ['release', 'deleted'],
+] as const;
 const ACTORS: Record<string, unknown>[] = [
   { type: 'user', id: 'usr_8f2c', name: 'Zoë Åström', email: 'zoe@example.com' },
   { type: 'user', id: 'usr_9a1b', name: '' }, // present but empty: the message falls back to the id
@@ -30,9 +36,20 @@ function event(i: number): AuditCloudEventAttributes {
     category,
     action,
     actor: ACTORS[i % ACTORS.length]!,
-    target: i % 3 === 2 ? null : { type: 'stack', id: `plat-ue2-prod/vpc-${i}`, ...(i % 2 ? { name: `vpc ${i} (prod) 🚀` } : {}) },
+    target:
+      i % 3 === 2
+        ? null
+        : { type: 'stack', id: `plat-ue2-prod/vpc-${i}`, ...(i % 2 ? { name: `vpc ${i} (prod) 🚀` } : {}) },
     description: i % 4 === 1 ? `Überprüfung ${i} ✓ "quoted" \\ back` : null,
-    metadata: { reason: 'Déploiement gelé 🚀', cjk: '監査ログ 日本語', family: '👩‍👩‍👧‍👦', separators: '\u2028', controls: '\u0000\t\n', n: i, tags: ['naïve', null] },
+    metadata: {
+      reason: 'Déploiement gelé 🚀',
+      cjk: '監査ログ 日本語',
+      family: '👩‍👩‍👧‍👦',
+      separators: '\u2028',
+      controls: '\u0000\t\n',
+      n: i,
+      tags: ['naïve', null],
+    },
     occurredAt: new Date(Date.UTC(2026, 10, 30, 5, 0, 0, i * 7)),
     recordedAt: new Date(Date.UTC(2026, 10, 30, 5, 0, 1, i)),
   };
@@ -43,8 +60,23 @@ const BATCHING = STREAM_FORMATS.filter((f) => FORMATS[f].maxEvents > 1);
 const SINGLE = ['cloudevents-structured', 'cloudevents-binary'] as const;
 
 /** The attributes a receiver relies on, as plain values (subject absent when there is no target). */
-const attrsOf = (e: { id: string; type: string; source: string; subject?: string; time?: string; auditseq?: unknown; data?: unknown }) =>
-  ({ id: e.id, type: e.type, source: e.source, subject: e.subject, time: e.time, auditseq: e.auditseq, data: e.data });
+const attrsOf = (e: {
+  id: string;
+  type: string;
+  source: string;
+  subject?: string;
+  time?: string;
+  auditseq?: unknown;
+  data?: unknown;
+}) => ({
+  id: e.id,
+  type: e.type,
+  source: e.source,
+  subject: e.subject,
+  time: e.time,
+  auditseq: e.auditseq,
+  data: e.data,
+});
 const parseEvents = (rendered: RenderedBody) => [HTTP.toEvent(rendered)].flat() as CloudEvent<unknown>[];
 
 describe('byte accounting', () => {
@@ -62,15 +94,21 @@ describe('byte accounting', () => {
   }
 
   it('counts an event past every body limit (5.4 MB) exactly too, so the batcher can send it alone', () => {
-    const huge = toCloudEventAttributes({ ...mappable(0), metadata: { blob: 'é日🚀'.repeat(600_000) } }, ctx.publicBaseUrl);
+    const huge = toCloudEventAttributes(
+      { ...mappable(0), metadata: { blob: 'é日🚀'.repeat(600_000) } },
+      ctx.publicBaseUrl,
+    );
     for (const spec of Object.values(FORMATS)) {
-      expect(spec.bodyBytes([spec.entryBytes(huge, ctx)])).toBe(Buffer.byteLength(spec.render([huge], ctx).body, 'utf8'));
+      expect(spec.bodyBytes([spec.entryBytes(huge, ctx)])).toBe(
+        Buffer.byteLength(spec.render([huge], ctx).body, 'utf8'),
+      );
       expect(spec.entryBytes(huge, ctx)).toBeGreaterThan(spec.maxBodyBytes);
     }
   });
 
   it('renders the same bytes every time (a retried batch is re-rendered, and re-signed, byte for byte)', () => {
-    for (const spec of Object.values(FORMATS)) expect(spec.render(events(1), ctx)).toStrictEqual(spec.render(events(1), ctx));
+    for (const spec of Object.values(FORMATS))
+      expect(spec.render(events(1), ctx)).toStrictEqual(spec.render(events(1), ctx));
   });
 });
 
@@ -107,7 +145,10 @@ describe('single-event modes', () => {
   }
 
   it('cloudevents-binary percent-encodes a non-ASCII subject so Node can send it, and it decodes back', () => {
-    const e = toCloudEventAttributes({ ...mappable(0), target: { type: 'stack', id: 'café/☃ 日本' } }, ctx.publicBaseUrl);
+    const e = toCloudEventAttributes(
+      { ...mappable(0), target: { type: 'stack', id: 'café/☃ 日本' } },
+      ctx.publicBaseUrl,
+    );
     const { headers } = FORMATS['cloudevents-binary'].render([e], ctx);
     expect(headers['ce-subject']).toMatch(/^[\x20-\x7e]+$/);
     expect(decodeURIComponent(headers['ce-subject']!)).toBe('café/☃ 日本');
@@ -116,7 +157,14 @@ describe('single-event modes', () => {
 
 function mappable(i: number): MappableEvent {
   const e = event(i);
-  return { ...e.data, ...e.data.action, id: e.id, seq: Number(e.auditseq), occurredAt: new Date(e.time), recordedAt: new Date(e.data.recordedAt) };
+  return {
+    ...e.data,
+    ...e.data.action,
+    id: e.id,
+    seq: Number(e.auditseq),
+    occurredAt: new Date(e.time),
+    recordedAt: new Date(e.data.recordedAt),
+  };
 }
 
 describe('datadog', () => {
@@ -126,7 +174,12 @@ describe('datadog', () => {
     expect(entries).toHaveLength(100);
     entries.forEach((entry, i) => {
       const e = batch[i]!;
-      const { actor, action, target, description } = e.data as { actor: Record<string, string>; action: { category: string; action: string }; target: { id: string; name?: string } | null; description: string | null };
+      const { actor, action, target, description } = e.data as {
+        actor: Record<string, string>;
+        action: { category: string; action: string };
+        target: { id: string; name?: string } | null;
+        description: string | null;
+      };
       const fallback = `${actor.name || actor.id} ${action.category}.${action.action}${target ? ` ${target.name || target.id}` : ''}`;
       expect(entry).toMatchObject({
         ddsource: 'atmos-audit-log',
@@ -141,8 +194,20 @@ describe('datadog', () => {
         evt: { name: e.type, category: action.category },
       });
       // ddtags: Datadog's comma-separated key:value list.
-      expect(entry.ddtags.split(',')).toEqual(expect.arrayContaining([`category:${action.category}`, `action:${action.category}.${action.action}`, `workspace_id:${WS}`, `organization_id:${ORG}`]));
-      if (actor.type === 'user') expect(entry.usr).toStrictEqual({ id: actor.id, ...(actor.name ? { name: actor.name } : {}), ...(actor.email ? { email: actor.email } : {}) });
+      expect(entry.ddtags.split(',')).toEqual(
+        expect.arrayContaining([
+          `category:${action.category}`,
+          `action:${action.category}.${action.action}`,
+          `workspace_id:${WS}`,
+          `organization_id:${ORG}`,
+        ]),
+      );
+      if (actor.type === 'user')
+        expect(entry.usr).toStrictEqual({
+          id: actor.id,
+          ...(actor.name ? { name: actor.name } : {}),
+          ...(actor.email ? { email: actor.email } : {}),
+        });
       else expect(entry).not.toHaveProperty('usr');
       expect(attrsOf(new CloudEvent(entry.audit))).toEqual(attrsOf(e));
     });
@@ -177,7 +242,8 @@ describe('the webhook test event (pro.atmos.webhook.test)', () => {
     cloudevents: (r) => parseEvents(r).map(attrsOf),
     'cloudevents-structured': (r) => parseEvents(r).map(attrsOf),
     'cloudevents-binary': (r) => parseEvents(r).map(attrsOf),
-    datadog: (r) => (JSON.parse(r.body) as { audit: never; event_type: string }[]).map((x) => attrsOf(new CloudEvent(x.audit))),
+    datadog: (r) =>
+      (JSON.parse(r.body) as { audit: never; event_type: string }[]).map((x) => attrsOf(new CloudEvent(x.audit))),
     'splunk-hec': (r) => r.body.split('\n').map((l) => attrsOf(new CloudEvent(JSON.parse(l).event))),
   };
   for (const format of STREAM_FORMATS) {
@@ -185,12 +251,19 @@ describe('the webhook test event (pro.atmos.webhook.test)', () => {
       const rendered = FORMATS[format].render([probe], ctx);
       expect(readBack[format](rendered)).toEqual([attrsOf(probe)]);
       expect(probe.type).toBe('pro.atmos.webhook.test');
-      expect(FORMATS[format].bodyBytes([FORMATS[format].entryBytes(probe, ctx)])).toBe(Buffer.byteLength(rendered.body, 'utf8'));
+      expect(FORMATS[format].bodyBytes([FORMATS[format].entryBytes(probe, ctx)])).toBe(
+        Buffer.byteLength(rendered.body, 'utf8'),
+      );
     });
   }
   it('is info in datadog, with its description as the message', () => {
     const [entry] = JSON.parse(FORMATS.datadog.render([probe], ctx).body);
-    expect(entry).toMatchObject({ status: 'info', event_type: 'pro.atmos.webhook.test', message: probe.data.description, timestamp: Date.parse(probe.time) });
+    expect(entry).toMatchObject({
+      status: 'info',
+      event_type: 'pro.atmos.webhook.test',
+      message: probe.data.description,
+      timestamp: Date.parse(probe.time),
+    });
   });
 });
 

@@ -11,7 +11,13 @@ import { splunkHec } from './splunk-format.ts';
 export type { FormatSpec, RenderContext, RenderedBody } from './format-spec.ts';
 export { toEnvelope } from './envelope.ts';
 
-export const STREAM_FORMATS = ['cloudevents', 'cloudevents-structured', 'cloudevents-binary', 'datadog', 'splunk-hec'] as const;
+export const STREAM_FORMATS = [
+  'cloudevents',
+  'cloudevents-structured',
+  'cloudevents-binary',
+  'datadog',
+  'splunk-hec',
+] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
 export const FORMATS: Record<StreamFormat, FormatSpec> = {

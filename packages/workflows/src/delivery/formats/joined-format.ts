@@ -26,7 +26,8 @@ export function joinedFormat(opts: JoinedFormatOptions): FormatSpec {
   return {
     ...opts.limits,
     entryBytes: (event, ctx) => utf8Bytes(text(event, ctx)),
-    bodyBytes: (sizes) => overhead + sizes.reduce((sum, size) => sum + size, 0) + Math.max(0, sizes.length - 1) * separator,
+    bodyBytes: (sizes) =>
+      overhead + sizes.reduce((sum, size) => sum + size, 0) + Math.max(0, sizes.length - 1) * separator,
     render: (events, ctx) => {
       checkEventCount(events, opts.limits.maxEvents);
       return {

@@ -21,7 +21,12 @@ export function splunkEvent(event: AuditCloudEventAttributes, ctx: RenderContext
     source: SPLUNK_SOURCE,
     sourcetype: SPLUNK_SOURCETYPE,
     event: envelope,
-    fields: { category, action: `${category}.${action}`, workspace_id: event.data.workspaceId, organization_id: event.data.organizationId },
+    fields: {
+      category,
+      action: `${category}.${action}`,
+      workspace_id: event.data.workspaceId,
+      organization_id: event.data.organizationId,
+    },
   };
 }
 

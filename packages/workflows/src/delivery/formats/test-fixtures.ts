@@ -37,7 +37,7 @@ export const failureEvent = auditEvent({
   action: 'oidc_token_exchange_failure',
   actor: { type: 'github_app', id: 'app_1' },
   target: null,
-  metadata: { 'ünï': ['cödé', 1, null] },
+  metadata: { ünï: ['cödé', 1, null] },
 });
 
 /** Characters JSON escapes (quotes, backslash, controls) and ones it must not (U+2028, ZWJ emoji). */
@@ -47,7 +47,13 @@ export const trickyEvent = auditEvent({
   action: 'deleted',
   description: 'Überprüfung ✓ "quoted" \\ back',
   target: { type: 'stack', id: 'café/☃', name: '' },
-  metadata: { quote: 'say "hi"\\', separators: '\u2028\u2029', controls: '\u0000\u001f\t\n', family: '👩‍👩‍👧‍👦', accents: 'àéîõü ÀÉÎÕÜ' },
+  metadata: {
+    quote: 'say "hi"\\',
+    separators: '\u2028\u2029',
+    controls: '\u0000\u001f\t\n',
+    family: '👩‍👩‍👧‍👦',
+    accents: 'àéîõü ÀÉÎÕÜ',
+  },
 });
 
 export const webhookTestEvent = deepFreeze(testEvent(WS, ORG, ctx.publicBaseUrl, new Date('2026-11-30T06:00:00Z')));

@@ -2,7 +2,17 @@ import { gunzipSync } from 'node:zlib';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { bodyOf, eventually, lockCreated, seqsOf, verifyBatch, verifySignature, type ReceivedRequest, type Tenant, useWorkerSuite } from '@audit/testing';
+import {
+  bodyOf,
+  eventually,
+  lockCreated,
+  seqsOf,
+  verifyBatch,
+  verifySignature,
+  type ReceivedRequest,
+  type Tenant,
+  useWorkerSuite,
+} from '@audit/testing';
 
 /*
  * Every payload format end to end: events recorded through the API, batched by the worker, sent
@@ -21,11 +31,17 @@ function verifiedText(r: ReceivedRequest, secret: string): string {
   verifySignature(r, secret);
   return bodyOf(r);
 }
-const datadogEntries = (r: ReceivedRequest, secret: string) => JSON.parse(verifiedText(r, secret)) as Record<string, any>[];
-const hecEvents = (r: ReceivedRequest, secret: string) => verifiedText(r, secret).split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+const datadogEntries = (r: ReceivedRequest, secret: string) =>
+  JSON.parse(verifiedText(r, secret)) as Record<string, any>[];
+const hecEvents = (r: ReceivedRequest, secret: string) =>
+  verifiedText(r, secret)
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, any>);
 
 async function recordLocks(t: Tenant, count: number, extra: Record<string, unknown> = {}) {
-  const { events } = await t.caller.events.recordBatch({ events: Array.from({ length: count }, (_, i) => lockCreated(i, extra)) });
+  const { events } = await t.caller.events.recordBatch({
+    events: Array.from({ length: count }, (_, i) => lockCreated(i, extra)),
+  });
   return events;
 }
 
@@ -33,10 +49,19 @@ describe('SIEM formats', () => {
   it('datadog: 250 events in one recordBatch arrive as 3 signed requests of Datadog log entries, in seq order, with the API key', async () => {
     const t = await suite.env.tenant('enterprise');
     const rx = await receiver(() => ({ status: 202, headers: { 'content-type': 'application/json' }, body: '{}' })); // Datadog's own answer
-    const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, format: 'datadog', categories: ['lock'], headers: { 'DD-API-KEY': DD_KEY } });
+    const { webhook, secret } = await t.caller.webhooks.create({
+      url: rx.url,
+      format: 'datadog',
+      categories: ['lock'],
+      headers: { 'DD-API-KEY': DD_KEY },
+    });
     expect(webhook.format).toBe('datadog');
     const events = await recordLocks(t, 250);
-    await eventually(async () => rx.requests.reduce((n, r) => n + datadogEntries(r, secret).length, 0) >= 250, 30_000, '250 entries received');
+    await eventually(
+      async () => rx.requests.reduce((n, r) => n + datadogEntries(r, secret).length, 0) >= 250,
+      30_000,
+      '250 entries received',
+    );
     expect(rx.requests.map((r) => datadogEntries(r, secret).length)).toEqual([100, 100, 50]);
     for (const r of rx.requests) {
       expect(r.headers['dd-api-key']).toBe(DD_KEY);
@@ -58,18 +83,37 @@ describe('SIEM formats', () => {
         evt: { name: 'pro.atmos.lock.created', category: 'lock' },
         usr: { id: 'usr_1', name: 'Ada Lovelace', email: 'ada@example.com' },
       });
-      expect(entry.ddtags.split(',')).toEqual(expect.arrayContaining(['category:lock', 'action:lock.created', `workspace_id:${t.workspaceId}`]));
+      expect(entry.ddtags.split(',')).toEqual(
+        expect.arrayContaining(['category:lock', 'action:lock.created', `workspace_id:${t.workspaceId}`]),
+      );
       // The envelope under `audit` is a CloudEvent a receiver can hand to the SDK.
-      expect(new CloudEvent(entry.audit)).toMatchObject({ id: events[i]!.id, source: `http://${HOST}/workspaces/${t.workspaceId}`, subject: `stk_${i}` });
+      expect(new CloudEvent(entry.audit)).toMatchObject({
+        id: events[i]!.id,
+        source: `http://${HOST}/workspaces/${t.workspaceId}`,
+        subject: `stk_${i}`,
+      });
     });
   });
 
   it('splunk-hec: 250 events as 3 requests of newline-separated HEC events carrying the Splunk token', async () => {
     const t = await suite.env.tenant('enterprise');
-    const rx = await receiver(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"text":"Success","code":0}' }));
-    const { secret } = await t.caller.webhooks.create({ url: rx.url, format: 'splunk-hec', categories: ['lock'], headers: { Authorization: HEC_TOKEN } });
+    const rx = await receiver(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"Success","code":0}',
+    }));
+    const { secret } = await t.caller.webhooks.create({
+      url: rx.url,
+      format: 'splunk-hec',
+      categories: ['lock'],
+      headers: { Authorization: HEC_TOKEN },
+    });
     const events = await recordLocks(t, 250);
-    await eventually(async () => rx.requests.reduce((n, r) => n + hecEvents(r, secret).length, 0) >= 250, 30_000, '250 HEC events received');
+    await eventually(
+      async () => rx.requests.reduce((n, r) => n + hecEvents(r, secret).length, 0) >= 250,
+      30_000,
+      '250 HEC events received',
+    );
     expect(rx.requests.map((r) => hecEvents(r, secret).length)).toEqual([100, 100, 50]);
     for (const r of rx.requests) {
       expect(r.headers.authorization).toBe(HEC_TOKEN);
@@ -80,7 +124,12 @@ describe('SIEM formats', () => {
     expect(hec.map((h) => h.event.id)).toEqual(events.map((e) => e.id));
     expect(hec.map((h) => Number(h.event.auditseq))).toEqual(events.map((e) => e.seq));
     for (const h of hec) {
-      expect(h).toMatchObject({ host: HOST, source: 'atmos-audit-log', sourcetype: 'atmos:audit', fields: { category: 'lock', action: 'lock.created', workspace_id: t.workspaceId } });
+      expect(h).toMatchObject({
+        host: HOST,
+        source: 'atmos-audit-log',
+        sourcetype: 'atmos:audit',
+        fields: { category: 'lock', action: 'lock.created', workspace_id: t.workspaceId },
+      });
       expect(h.time).toBe(Date.parse(h.event.time) / 1000);
       expect(new CloudEvent(h.event).type).toBe('pro.atmos.lock.created');
     }
@@ -90,12 +139,21 @@ describe('SIEM formats', () => {
     const t = await suite.env.tenant('enterprise');
     const refusal = '{"text":"Incorrect index","code":7}';
     const rx = await receiver(() => ({ status: 400, headers: { 'content-type': 'application/json' }, body: refusal }));
-    const { webhook } = await t.caller.webhooks.create({ url: rx.url, format: 'splunk-hec', categories: ['lock'], headers: { Authorization: HEC_TOKEN } });
+    const { webhook } = await t.caller.webhooks.create({
+      url: rx.url,
+      format: 'splunk-hec',
+      categories: ['lock'],
+      headers: { Authorization: HEC_TOKEN },
+    });
     await recordLocks(t, 1);
-    const delivery = await eventually(async () => {
-      const d = (await t.caller.webhooks.deliveries({ webhookId: webhook.id })).items[0];
-      return d?.status === 'failed' ? d : null;
-    }, 15_000, 'the batch failed');
+    const delivery = await eventually(
+      async () => {
+        const d = (await t.caller.webhooks.deliveries({ webhookId: webhook.id })).items[0];
+        return d?.status === 'failed' ? d : null;
+      },
+      15_000,
+      'the batch failed',
+    );
     expect(delivery.attempts).toHaveLength(1);
     expect(delivery.attempts[0]).toMatchObject({ status: 'failed', responseStatus: 400, responseBody: refusal });
     expect(rx.requests).toHaveLength(1);
@@ -118,7 +176,9 @@ describe('transport', () => {
       // UTF-8 text, so a signature over compressed bytes could never be checked with it.
       new Webhook(secret).verify(text, r.headers, { jsonParse: false });
       expect(() => new Webhook(secret).verify(r.raw, r.headers, { jsonParse: false })).toThrow(/No matching signature/);
-      expect(Array.isArray(HTTP.toEvent({ headers: { 'content-type': r.headers['content-type'] }, body: text }))).toBe(true);
+      expect(Array.isArray(HTTP.toEvent({ headers: { 'content-type': r.headers['content-type'] }, body: text }))).toBe(
+        true,
+      );
     }
     expect(rx.requests.flatMap((r) => verifyBatch(r, secret).map((e) => e.id))).toEqual(events.map((e) => e.id));
   });
@@ -139,17 +199,27 @@ describe('transport', () => {
       expect(entries.length).toBeLessThan(100);
       // Closed only because the next event would not fit: this body, a comma, and the next request's first entry pass 1 MiB.
       const next = rx.requests[i + 1];
-      if (next) expect(r.raw.length + 1 + Buffer.byteLength(JSON.stringify((JSON.parse(next.body) as unknown[])[0]))).toBeGreaterThan(MIB);
+      if (next)
+        expect(
+          r.raw.length + 1 + Buffer.byteLength(JSON.stringify((JSON.parse(next.body) as unknown[])[0])),
+        ).toBeGreaterThan(MIB);
     });
     expect(rx.requests.length).toBeGreaterThanOrEqual(3);
-    console.log(`[measure] 200 events of 15 KiB: ${rx.requests.map((r) => `${verifyBatch(r, secret).length}/${r.raw.length}B`).join(', ')}`);
+    console.log(
+      `[measure] 200 events of 15 KiB: ${rx.requests.map((r) => `${verifyBatch(r, secret).length}/${r.raw.length}B`).join(', ')}`,
+    );
   });
 
   for (const format of ['cloudevents-binary', 'cloudevents-structured'] as const) {
     it(`${format}: one event per request even with batchSize 100`, async () => {
       const t = await suite.env.tenant('enterprise');
       const rx = await receiver();
-      const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, format, batchSize: 100, categories: ['lock'] });
+      const { webhook, secret } = await t.caller.webhooks.create({
+        url: rx.url,
+        format,
+        batchSize: 100,
+        categories: ['lock'],
+      });
       const events = await recordLocks(t, 5);
       await rx.waitFor(5, undefined, 20_000);
       expect(rx.requests.map((r) => verifyBatch(r, secret).map((e) => e.id))).toEqual(events.map((e) => [e.id]));
@@ -165,15 +235,30 @@ describe('webhooks.test', () => {
   it('sends a one-event batch in the datadog and the splunk-hec format, type pro.atmos.webhook.test', async () => {
     const t = await suite.env.tenant('enterprise');
     const rx = await receiver();
-    const dd = await t.caller.webhooks.create({ url: rx.url, format: 'datadog', categories: ['lock'], headers: { 'DD-API-KEY': DD_KEY } });
-    const hec = await t.caller.webhooks.create({ url: rx.url, format: 'splunk-hec', categories: ['lock'], headers: { Authorization: HEC_TOKEN } });
+    const dd = await t.caller.webhooks.create({
+      url: rx.url,
+      format: 'datadog',
+      categories: ['lock'],
+      headers: { 'DD-API-KEY': DD_KEY },
+    });
+    const hec = await t.caller.webhooks.create({
+      url: rx.url,
+      format: 'splunk-hec',
+      categories: ['lock'],
+      headers: { Authorization: HEC_TOKEN },
+    });
 
     expect(await t.caller.webhooks.test({ id: dd.webhook.id })).toMatchObject({ ok: true, responseStatus: 204 });
     const ddReq = rx.requests.at(-1)!;
     expect(ddReq.headers['dd-api-key']).toBe(DD_KEY);
     const entries = datadogEntries(ddReq, dd.secret);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ event_type: 'pro.atmos.webhook.test', ddsource: 'atmos-audit-log', status: 'info', evt: { name: 'pro.atmos.webhook.test', category: 'webhook' } });
+    expect(entries[0]).toMatchObject({
+      event_type: 'pro.atmos.webhook.test',
+      ddsource: 'atmos-audit-log',
+      status: 'info',
+      evt: { name: 'pro.atmos.webhook.test', category: 'webhook' },
+    });
     expect(new CloudEvent(entries[0]!.audit).type).toBe('pro.atmos.webhook.test');
 
     expect(await t.caller.webhooks.test({ id: hec.webhook.id })).toMatchObject({ ok: true, responseStatus: 204 });

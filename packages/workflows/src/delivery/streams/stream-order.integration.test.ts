@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type ManagedProcess } from '@audit/local-servers';
 import { newId, searchTokens } from '@audit/shared';
 import { claimId, encodeClaim, type EventDoc } from '@audit/store';
-import { eventually, lockCreated, openTestEnv, seqsOf, startReceiver, type Receiver, type TestEnv } from '@audit/testing';
+import {
+  eventually,
+  lockCreated,
+  openTestEnv,
+  seqsOf,
+  startReceiver,
+  type Receiver,
+  type TestEnv,
+} from '@audit/testing';
 import { mutate, startApiProcess } from '@audit/testing/drills';
 
 let env: TestEnv;
@@ -33,7 +41,16 @@ async function receiver(): Promise<Receiver> {
 async function apiProcess(): Promise<string> {
   const port = await freePort();
   const c = env.deps.config;
-  procs.push(await startApiProcess({ port, mongodbUri: c.MONGODB_URI, db: c.MONGODB_DB, temporalAddress: c.TEMPORAL_ADDRESS, logDir, env: { ADMIN_TOKEN: c.ADMIN_TOKEN, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE } }));
+  procs.push(
+    await startApiProcess({
+      port,
+      mongodbUri: c.MONGODB_URI,
+      db: c.MONGODB_DB,
+      temporalAddress: c.TEMPORAL_ADDRESS,
+      logDir,
+      env: { ADMIN_TOKEN: c.ADMIN_TOKEN, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE },
+    }),
+  );
   return `http://127.0.0.1:${port}`;
 }
 
@@ -51,7 +68,10 @@ describe('stream order and completeness', () => {
         Array.from({ length: 3 }, async (_, lane) => {
           for (let i = 0; i < 12; i++) {
             const n = p * 1000 + lane * 100 + i;
-            const r = i % 3 === 0 ? await mutate(url, 'events.recordBatch', { events: [lockCreated(n), lockCreated(n + 50)] }, t.key) : await mutate(url, 'events.record', lockCreated(n), t.key);
+            const r =
+              i % 3 === 0
+                ? await mutate(url, 'events.recordBatch', { events: [lockCreated(n), lockCreated(n + 50)] }, t.key)
+                : await mutate(url, 'events.record', lockCreated(n), t.key);
             if (r.status !== 200) throw new Error(`record answered ${JSON.stringify(r).slice(0, 300)}`);
             const data = (r as { body: { result: { data: any } } }).body.result.data;
             acked.push(...(data.events ? data.events.map((e: { seq: number }) => e.seq) : [data.seq]));
@@ -60,7 +80,11 @@ describe('stream order and completeness', () => {
       ),
     );
     const want = [...acked].sort((a, b) => a - b);
-    await eventually(async () => seqsOf(rx.requests, secret).length >= want.length, 45_000, `${want.length} events delivered`);
+    await eventually(
+      async () => seqsOf(rx.requests, secret).length >= want.length,
+      45_000,
+      `${want.length} events delivered`,
+    );
     expect(seqsOf(rx.requests, secret)).toEqual(want);
     console.log(`[measure] two API processes: ${want.length} events, ${rx.requests.length} requests, all in seq order`);
   });
@@ -74,8 +98,28 @@ describe('stream order and completeness', () => {
     const log = env.deps.store.streamLog;
     const first = await log.chainEnd(t.workspaceId);
     const now = new Date();
-    const orphan = { ...lockCreated(2), _id: newId('event'), workspaceId: t.workspaceId, organizationId: t.organizationId, seq: first, occurredAt: now, recordedAt: now, idempotencyKey: 'died-writer', idem: 'died-writer', tokens: searchTokens(lockCreated(2)) } as unknown as EventDoc;
-    await log.claims.insertOne(encodeClaim({ _id: claimId(t.workspaceId, first), workspaceId: t.workspaceId, first, last: first, claimedAt: now, events: [orphan] }));
+    const orphan = {
+      ...lockCreated(2),
+      _id: newId('event'),
+      workspaceId: t.workspaceId,
+      organizationId: t.organizationId,
+      seq: first,
+      occurredAt: now,
+      recordedAt: now,
+      idempotencyKey: 'died-writer',
+      idem: 'died-writer',
+      tokens: searchTokens(lockCreated(2)),
+    } as unknown as EventDoc;
+    await log.claims.insertOne(
+      encodeClaim({
+        _id: claimId(t.workspaceId, first),
+        workspaceId: t.workspaceId,
+        first,
+        last: first,
+        claimedAt: now,
+        events: [orphan],
+      }),
+    );
     // It died before moving the head too: the next writer finds the claim by colliding with it.
     const after = await t.caller.events.record(lockCreated(3));
     await eventually(async () => seqsOf(rx.requests, secret).length >= 3, 20_000, 'three events delivered');
@@ -87,7 +131,9 @@ describe('stream order and completeness', () => {
 
   it('backfills from a time, replays a range, resumes after a disable, and skips with resumeFrom now', async () => {
     const t = await env.tenant('enterprise');
-    const { events: old } = await t.caller.events.recordBatch({ events: [lockCreated(1), lockCreated(2), lockCreated(3)] });
+    const { events: old } = await t.caller.events.recordBatch({
+      events: [lockCreated(1), lockCreated(2), lockCreated(3)],
+    });
     await new Promise((r) => setTimeout(r, 50));
     const mid = new Date().toISOString();
     // Recorded in a later millisecond than `mid`: a record call can take less than one.
@@ -99,11 +145,17 @@ describe('stream order and completeness', () => {
     await eventually(async () => seqsOf(rx.requests, secret).length >= 3, 15_000, 'backfill and live event');
     expect(seqsOf(rx.requests, secret)).toEqual([...recent.map((e) => e.seq), live.seq]);
 
-    const replay = await t.caller.webhooks.replay({ id: webhook.id, since: new Date(Date.parse(mid) - 60_000).toISOString(), until: mid });
+    const replay = await t.caller.webhooks.replay({
+      id: webhook.id,
+      since: new Date(Date.parse(mid) - 60_000).toISOString(),
+      until: mid,
+    });
     expect(replay.untilSeq).toBe(old.at(-1)!.seq);
     await eventually(async () => seqsOf(rx.requests, secret).length >= 6, 15_000, 'replayed range');
     expect(seqsOf(rx.requests, secret).slice(3)).toEqual(old.map((e) => e.seq));
-    const replayed = (await t.caller.webhooks.deliveries({ webhookId: webhook.id, limit: 100 })).items.filter((d) => d.kind === 'replay');
+    const replayed = (await t.caller.webhooks.deliveries({ webhookId: webhook.id, limit: 100 })).items.filter(
+      (d) => d.kind === 'replay',
+    );
     expect(replayed.flatMap((d) => d.eventIds)).toEqual(old.map((e) => e.id));
 
     await t.caller.webhooks.update({ id: webhook.id, enabled: false });
@@ -114,7 +166,11 @@ describe('stream order and completeness', () => {
     expect(off.stream).toMatchObject({ state: 'disabled' });
     expect(off.stream!.backlog).toBeGreaterThanOrEqual(1);
     await t.caller.webhooks.update({ id: webhook.id, enabled: true });
-    await eventually(async () => seqsOf(rx.requests, secret).includes(whileOff.seq), 15_000, 'resumed where it stopped');
+    await eventually(
+      async () => seqsOf(rx.requests, secret).includes(whileOff.seq),
+      15_000,
+      'resumed where it stopped',
+    );
 
     await t.caller.webhooks.update({ id: webhook.id, enabled: false });
     const skipped = await t.caller.events.record(lockCreated(8));

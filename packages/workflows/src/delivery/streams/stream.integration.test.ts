@@ -7,7 +7,9 @@ const receiver = suite.receiver;
 async function recordMany(t: Tenant, count: number, per = 500): Promise<number[]> {
   const seqs: number[] = [];
   for (let i = 0; i < count; i += per) {
-    const { events } = await t.caller.events.recordBatch({ events: Array.from({ length: Math.min(per, count - i) }, (_, j) => lockCreated(i + j)) });
+    const { events } = await t.caller.events.recordBatch({
+      events: Array.from({ length: Math.min(per, count - i) }, (_, j) => lockCreated(i + j)),
+    });
     seqs.push(...events.map((e) => e.seq));
   }
   return seqs;
@@ -18,7 +20,12 @@ describe('destination streams', () => {
     const t = await suite.env.tenant('enterprise');
     const rx = await receiver();
     const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, categories: ['lock'] });
-    expect(webhook).toMatchObject({ format: 'cloudevents', batchSize: 100, compression: 'none', stream: { state: 'running', deliveredThrough: null } });
+    expect(webhook).toMatchObject({
+      format: 'cloudevents',
+      batchSize: 100,
+      compression: 'none',
+      stream: { state: 'running', deliveredThrough: null },
+    });
     const seqs = await recordMany(t, 2_000);
     await eventually(async () => seqsOf(rx.requests, secret).length >= 2_000, 60_000, '2,000 events delivered');
     for (const r of rx.requests) {
@@ -33,7 +40,12 @@ describe('destination streams', () => {
       const w = await t.caller.webhooks.get({ id: webhook.id });
       return w.stream?.deliveredThrough?.seq === seqs.at(-1) ? w : null;
     });
-    expect(view.stream).toMatchObject({ state: 'running', backlog: 0, lagSeconds: 0, lastDelivery: { status: 'succeeded', responseStatus: 204 } });
+    expect(view.stream).toMatchObject({
+      state: 'running',
+      backlog: 0,
+      lagSeconds: 0,
+      lastDelivery: { status: 'succeeded', responseStatus: 204 },
+    });
     // One workflow for the destination, whose query tells what it did.
     const handle = suite.env.deps.temporal!.workflow.getHandle(`stream:${webhook.id}`);
     const state = await handle.query<{ delivered: number; steps: number; last: { state: string } | null }>('state');
@@ -58,7 +70,9 @@ describe('destination streams', () => {
 
   it('retries a batch whole with the same webhook-id through 503 and Retry-After, and keeps order', async () => {
     const t = await suite.env.tenant('enterprise');
-    const rx = await receiver((_req, n) => (n === 0 ? { status: 503 } : n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    const rx = await receiver((_req, n) =>
+      n === 0 ? { status: 503 } : n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
+    );
     const { webhook, secret } = await t.caller.webhooks.create({ url: rx.url, batchSize: 10, categories: ['lock'] });
     const seqs = await recordMany(t, 35, 35);
     await eventually(async () => new Set(seqsOf(rx.requests, secret)).size >= 35, 20_000, 'all 35 delivered');
@@ -112,11 +126,17 @@ describe('destination streams', () => {
     const rx = await receiver();
     const { secret } = await t.caller.webhooks.create({ url: rx.url, categories: ['release'] });
     const { events } = await t.caller.events.recordBatch({
-      events: Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? { ...lockCreated(i), category: 'release' as const, action: 'created' } : lockCreated(i))),
+      events: Array.from({ length: 40 }, (_, i) =>
+        i % 4 === 0 ? { ...lockCreated(i), category: 'release' as const, action: 'created' } : lockCreated(i),
+      ),
     });
     const want = events.filter((e) => e.category === 'release').map((e) => e.seq);
     const release = 'pro.atmos.release.created';
-    await eventually(async () => seqsOf(rx.requests, secret, release).length >= want.length, 15_000, 'releases delivered');
+    await eventually(
+      async () => seqsOf(rx.requests, secret, release).length >= want.length,
+      15_000,
+      'releases delivered',
+    );
     expect(seqsOf(rx.requests, secret, release)).toEqual(want);
     expect(rx.requests.flatMap((r) => verifyBatch(r, secret)).every((e) => e.type === release)).toBe(true);
   });

@@ -4,7 +4,14 @@ import { standingOf } from './stream-standing.ts';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);
-const ws = (plan: WorkspaceDoc['plan'] = 'enterprise'): WorkspaceDoc => ({ _id: 'wsp_1', organizationId: 'org_1', name: 'w', plan, createdAt: now, updatedAt: now });
+const ws = (plan: WorkspaceDoc['plan'] = 'enterprise'): WorkspaceDoc => ({
+  _id: 'wsp_1',
+  organizationId: 'org_1',
+  name: 'w',
+  plan,
+  createdAt: now,
+  updatedAt: now,
+});
 const stream = (nextSeq: number, idleSince: Date | null): StreamDoc => ({
   _id: 'whk_1',
   kind: 'live',

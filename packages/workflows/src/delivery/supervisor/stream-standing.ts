@@ -12,7 +12,13 @@ export interface Standing {
  * How a live stream stands against its workspace. A stream that went idle less than
  * `behindAfterMs` ago is left alone: the wake-up for the events that followed may be on its way.
  */
-export function standingOf(stream: StreamDoc | null, ws: WorkspaceDoc | null, lastSeq: number, now: Date, behindAfterMs: number): Standing {
+export function standingOf(
+  stream: StreamDoc | null,
+  ws: WorkspaceDoc | null,
+  lastSeq: number,
+  now: Date,
+  behindAfterMs: number,
+): Standing {
   if (!stream || !ws || !hasEntitlement(ws.plan, 'webhooks')) return { behind: false, backlog: null };
   const pending = lastSeq >= stream.next.seq;
   const sleepingLong = stream.idleSince === null || now.getTime() - stream.idleSince.getTime() > behindAfterMs;

@@ -51,7 +51,11 @@ export async function superviseBatch(
     // Refreshes this worker's view of streams whose steps may run on another worker; the age of
     // the oldest event is only known to a step.
     if (standing.backlog !== null) {
-      deps.observer.streamPosition({ webhookId: hook._id, backlogEvents: standing.backlog, oldestPendingAt: undefined });
+      deps.observer.streamPosition({
+        webhookId: hook._id,
+        backlogEvents: standing.backlog,
+        oldestPendingAt: undefined,
+      });
     }
     if (every || standing.behind || !stored) await ensure(deps, hook, standing.behind, counts);
   }

@@ -31,7 +31,13 @@ export async function supervisePass(deps: SupervisorDeps): Promise<SupervisorRep
   const since = last ? new Date(last.getTime() - deps.settings.lookbackMs) : null;
   const window = since ? { since, minutes: minutesBetween(since, new Date(startedAt.getTime() + AHEAD_MS)) } : null;
   const full = !window || window.minutes.length > MAX_WINDOW_MINUTES;
-  const report: SupervisorReport = { since: since?.toISOString() ?? null, full, changed: 0, workspaces: 0, ...emptyCounts() };
+  const report: SupervisorReport = {
+    since: since?.toISOString() ?? null,
+    full,
+    changed: 0,
+    workspaces: 0,
+    ...emptyCounts(),
+  };
   if (!window || full) await walkAll(deps, report);
   else {
     // Each destination is looked at once per pass, also when it both changed and had new events.
@@ -44,7 +50,7 @@ export async function supervisePass(deps: SupervisorDeps): Promise<SupervisorRep
 }
 
 async function walkAll(deps: SupervisorDeps, report: SupervisorReport): Promise<void> {
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await reconcilePage(deps, after);
     for (const k of ['destinations', 'ensured', 'woken', 'failed'] as const) report[k] += page[k];
     if (page.nextAfterId === null) return;
@@ -55,20 +61,23 @@ async function walkAll(deps: SupervisorDeps, report: SupervisorReport): Promise<
 type Keyset = { at: Date; id: string } | null;
 
 async function changedDestinations(deps: SupervisorDeps, window: Window, report: SupervisorReport, seen: Set<string>) {
-  for (let after: Keyset = null; ; ) {
+  for (let after: Keyset = null; ;) {
     const page: WebhookDoc[] = await deps.store.webhooks.pageChangedSince(window.minutes, window.since, after, PAGE);
     report.changed += page.length;
     const enabled = page.filter((h) => h.enabled && !seen.has(h._id));
     for (const h of enabled) seen.add(h._id);
     await superviseBatch(deps, enabled, true, report);
-    await clearStaleFlags(deps, page.filter((h) => !h.enabled).map((h) => h.workspaceId));
+    await clearStaleFlags(
+      deps,
+      page.filter((h) => !h.enabled).map((h) => h.workspaceId),
+    );
     if (page.length < PAGE) return;
     after = { at: page.at(-1)!.updatedAt, id: page.at(-1)!._id };
   }
 }
 
 async function activeWorkspaces(deps: SupervisorDeps, window: Window, report: SupervisorReport, seen: Set<string>) {
-  for (let after: Keyset = null; ; ) {
+  for (let after: Keyset = null; ;) {
     const page = await deps.store.streamHeads.pageMovedSince(window.minutes, window.since, after, PAGE);
     report.workspaces += page.length;
     const workspaces = await deps.store.workspaces.findMany(page.map((head) => head._id));
@@ -96,7 +105,11 @@ async function clearStaleFlags(deps: SupervisorDeps, workspaceIds: string[]): Pr
  * One page of the hourly walk of every enabled destination, the safety net behind the passes
  * (a workflow lost from Temporal, a change whose timestamp fell outside every window).
  */
-export async function reconcilePage(deps: SupervisorDeps, afterId: string | null, limit = PAGE): Promise<ReconcilePage> {
+export async function reconcilePage(
+  deps: SupervisorDeps,
+  afterId: string | null,
+  limit = PAGE,
+): Promise<ReconcilePage> {
   const hooks = await deps.store.webhooks.pageEnabled(afterId, limit);
   const counts = emptyCounts();
   await superviseBatch(deps, hooks, true, counts);

@@ -16,10 +16,25 @@ let pages = 0;
 let worker: Worker;
 let running: Promise<void>;
 
-const page = (i: number): ReconcilePage => ({ destinations: 200, ensured: 200, woken: i % 2, failed: i === 3 ? 1 : 0, nextAfterId: i + 1 < pages ? `whk_${String(i).padStart(4, '0')}` : null });
+const page = (i: number): ReconcilePage => ({
+  destinations: 200,
+  ensured: 200,
+  woken: i % 2,
+  failed: i === 3 ? 1 : 0,
+  nextAfterId: i + 1 < pages ? `whk_${String(i).padStart(4, '0')}` : null,
+});
 const stubs: SupervisorActivities = {
   async superviseStreams(): Promise<SupervisorReport> {
-    return { since: '2030-01-01T00:00:00.000Z', full: false, changed: 3, workspaces: 2, destinations: 4, ensured: 3, woken: 1, failed: 0 };
+    return {
+      since: '2030-01-01T00:00:00.000Z',
+      full: false,
+      changed: 3,
+      workspaces: 2,
+      destinations: 4,
+      ensured: 3,
+      woken: 1,
+      failed: 0,
+    };
   },
   async reconcileStreams(input: { afterId: string | null }): Promise<ReconcilePage> {
     asked.push(input.afterId);
@@ -34,7 +49,12 @@ beforeAll(async () => {
     // Installed already in this process.
   }
   connection = await NativeConnection.connect({ address: provided('temporalAddress') });
-  worker = await Worker.create({ connection, taskQueue, workflowBundle: { codePath: provided('workflowBundlePath') }, activities: stubs });
+  worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowBundle: { codePath: provided('workflowBundlePath') },
+    activities: stubs,
+  });
   running = worker.run();
   client = new Client({ connection: await Connection.connect({ address: provided('temporalAddress') }) });
 });
@@ -48,14 +68,31 @@ afterAll(async () => {
 const walk = async (n: number) => {
   asked.length = 0;
   pages = n;
-  const handle = await client.workflow.start('streamReconciliation', { taskQueue, workflowId: `reconcile-${taskQueue}-${n}`, args: [] });
+  const handle = await client.workflow.start('streamReconciliation', {
+    taskQueue,
+    workflowId: `reconcile-${taskQueue}-${n}`,
+    args: [],
+  });
   return { handle, report: (await handle.result()) as ReconcileReport };
 };
 
 describe('the supervisor workflows', () => {
   it('returns the pass its activity made', async () => {
-    const report = await client.workflow.execute('streamSupervisor', { taskQueue, workflowId: `supervise-${taskQueue}`, args: [] });
-    expect(report).toEqual({ since: '2030-01-01T00:00:00.000Z', full: false, changed: 3, workspaces: 2, destinations: 4, ensured: 3, woken: 1, failed: 0 });
+    const report = await client.workflow.execute('streamSupervisor', {
+      taskQueue,
+      workflowId: `supervise-${taskQueue}`,
+      args: [],
+    });
+    expect(report).toEqual({
+      since: '2030-01-01T00:00:00.000Z',
+      full: false,
+      changed: 3,
+      workspaces: 2,
+      destinations: 4,
+      ensured: 3,
+      woken: 1,
+      failed: 0,
+    });
   });
 
   it('walks page after page from where the last ended, and adds them up', async () => {
@@ -66,7 +103,10 @@ describe('the supervisor workflows', () => {
 
   it('continues as new with its cursor and totals after a run of pages, skipping and repeating none', async () => {
     const { handle, report } = await walk(PAGES_PER_RUN + 3);
-    expect(asked).toEqual([null, ...Array.from({ length: PAGES_PER_RUN + 2 }, (_, i) => `whk_${String(i).padStart(4, '0')}`)]);
+    expect(asked).toEqual([
+      null,
+      ...Array.from({ length: PAGES_PER_RUN + 2 }, (_, i) => `whk_${String(i).padStart(4, '0')}`),
+    ]);
     expect(report).toMatchObject({ pages: PAGES_PER_RUN + 3, destinations: 200 * (PAGES_PER_RUN + 3), failed: 1 });
     const first = await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
     expect(first.status.name).toBe('CONTINUED_AS_NEW');

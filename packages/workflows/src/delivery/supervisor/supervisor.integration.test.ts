@@ -16,12 +16,20 @@ let runs = 0;
 /** One supervisor pass, run as the Schedule runs it: the workflow on the suite's worker. */
 function pass(): Promise<SupervisorReport> {
   const { config } = suite.env.deps;
-  return suite.env.deps.temporal!.workflow.execute('streamSupervisor', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `supervise-${config.TEMPORAL_TASK_QUEUE}-${++runs}`, args: [] });
+  return suite.env.deps.temporal!.workflow.execute('streamSupervisor', {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId: `supervise-${config.TEMPORAL_TASK_QUEUE}-${++runs}`,
+    args: [],
+  });
 }
 
 function reconcile(): Promise<ReconcileReport> {
   const { config } = suite.env.deps;
-  return suite.env.deps.temporal!.workflow.execute('streamReconciliation', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `reconcile-${config.TEMPORAL_TASK_QUEUE}-${++runs}`, args: [] });
+  return suite.env.deps.temporal!.workflow.execute('streamReconciliation', {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId: `reconcile-${config.TEMPORAL_TASK_QUEUE}-${++runs}`,
+    args: [],
+  });
 }
 
 /**
@@ -30,18 +38,32 @@ function reconcile(): Promise<ReconcileReport> {
  * durability tests).
  */
 async function unreachableTemporal(t: Tenant): Promise<Caller> {
-  const deps: ApiDeps = { ...suite.env.deps, temporal: createTemporal({ ...suite.env.deps.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` }) };
-  return createCallerFactory(appRouter)(createContext(deps, await authenticate(suite.env.deps.store, suite.env.deps.config.ADMIN_TOKEN, `Bearer ${t.key}`)));
+  const deps: ApiDeps = {
+    ...suite.env.deps,
+    temporal: createTemporal({ ...suite.env.deps.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` }),
+  };
+  return createCallerFactory(appRouter)(
+    createContext(deps, await authenticate(suite.env.deps.store, suite.env.deps.config.ADMIN_TOKEN, `Bearer ${t.key}`)),
+  );
 }
 
 const streamOf = (webhookId: string) => suite.env.deps.temporal!.workflow.getHandle(`stream:${webhookId}`);
-const statusOf = async (webhookId: string) => (await streamOf(webhookId).describe().catch(() => null))?.status.name ?? 'MISSING';
+const statusOf = async (webhookId: string) =>
+  (
+    await streamOf(webhookId)
+      .describe()
+      .catch(() => null)
+  )?.status.name ?? 'MISSING';
 
 async function idle(webhookId: string): Promise<void> {
-  await eventually(async () => {
-    const s = (await streamOf(webhookId).query('state')) as { steps: number; waitingFor: string | null };
-    return s.steps > 0 && s.waitingFor === 'idle';
-  }, 30_000, 'the stream idle');
+  await eventually(
+    async () => {
+      const s = (await streamOf(webhookId).query('state')) as { steps: number; waitingFor: string | null };
+      return s.steps > 0 && s.waitingFor === 'idle';
+    },
+    30_000,
+    'the stream idle',
+  );
 }
 
 describe('the stream supervisor', () => {
@@ -122,7 +144,15 @@ describe('the stream supervisor', () => {
     expect((await pass()).failed).toBe(0);
 
     const quiet = await pass();
-    expect(quiet).toMatchObject({ full: false, changed: 0, workspaces: 0, destinations: 0, ensured: 0, woken: 0, failed: 0 });
+    expect(quiet).toMatchObject({
+      full: false,
+      changed: 0,
+      workspaces: 0,
+      destinations: 0,
+      ensured: 0,
+      woken: 0,
+      failed: 0,
+    });
 
     // A stream lost from Temporal: only the hourly walk looks at destinations nothing changed.
     await streamOf(b1.id).terminate('lost in a test');
@@ -140,10 +170,21 @@ describe('the stream supervisor', () => {
 
   it('runs from two Schedules, overlap SKIP: the pass every 30 s, the walk every hour', async () => {
     const { config } = suite.env.deps;
-    const client = new Client({ connection: suite.env.deps.temporal!.connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({
+      connection: suite.env.deps.temporal!.connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+    });
     for (const [def, type, everyMs] of [
-      [supervisorScheduleDefinition(config.TEMPORAL_TASK_QUEUE, `supervisor-${config.TEMPORAL_TASK_QUEUE}`), 'streamSupervisor', 30_000],
-      [reconciliationScheduleDefinition(config.TEMPORAL_TASK_QUEUE, `reconcile-${config.TEMPORAL_TASK_QUEUE}`), 'streamReconciliation', 3_600_000],
+      [
+        supervisorScheduleDefinition(config.TEMPORAL_TASK_QUEUE, `supervisor-${config.TEMPORAL_TASK_QUEUE}`),
+        'streamSupervisor',
+        30_000,
+      ],
+      [
+        reconciliationScheduleDefinition(config.TEMPORAL_TASK_QUEUE, `reconcile-${config.TEMPORAL_TASK_QUEUE}`),
+        'streamReconciliation',
+        3_600_000,
+      ],
     ] as const) {
       const handle = client.schedule.getHandle(def.scheduleId);
       try {
@@ -151,10 +192,21 @@ describe('the stream supervisor', () => {
         const d = await handle.describe();
         expect(d.spec.intervals?.[0]?.every).toBe(everyMs);
         expect(d.policies.overlap).toBe('SKIP');
-        expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: type, taskQueue: config.TEMPORAL_TASK_QUEUE });
+        expect(d.action).toMatchObject({
+          type: 'startWorkflow',
+          workflowType: type,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+        });
         await handle.trigger();
-        const action = await eventually(async () => (await handle.describe()).info.recentActions[0]?.action, 15_000, `${type} fired`);
-        const report = (await client.workflow.getHandle(action.workflow.workflowId).result()) as { failed: number; destinations: number };
+        const action = await eventually(
+          async () => (await handle.describe()).info.recentActions[0]?.action,
+          15_000,
+          `${type} fired`,
+        );
+        const report = (await client.workflow.getHandle(action.workflow.workflowId).result()) as {
+          failed: number;
+          destinations: number;
+        };
         expect(report.failed).toBe(0);
       } finally {
         await handle.delete().catch(() => {});
