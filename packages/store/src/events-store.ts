@@ -2,6 +2,7 @@ import type { Collection, Db, Filter, FindCursor } from 'mongodb';
 import type { EventDoc, ExportedEventDoc } from './documents.ts';
 import { workspacesWithOlder } from './expired-probe.ts';
 import { insertClaimed, type StreamLogStore } from './stream/stream-log-store.ts';
+import { isDatabaseUnavailable } from './mongo.ts';
 import { findOwned } from './tenant-lookup.ts';
 
 /** An event ready to insert, without its `seq`, which the store assigns. */
@@ -89,15 +90,18 @@ export class EventsStore {
    * each other and walk the chain. Other processes are settled by the claim's unique `_id`.
    */
   private serialized<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
-    const next = (this.claimQueue.get(workspaceId) ?? Promise.resolve()).catch(() => undefined).then(fn);
+    // A claim queued behind one that found the database unreachable fails the same way at once:
+    // waiting its own turn, each behind the last one's timeouts, would outlast its caller.
+    const next = (this.claimQueue.get(workspaceId) ?? Promise.resolve()).then(fn);
     const tail = next.then(
       () => undefined,
-      () => undefined,
+      (err: unknown) => (isDatabaseUnavailable(err) ? Promise.reject(err) : undefined),
     );
     this.claimQueue.set(workspaceId, tail);
-    void tail.then(() => {
+    const settled = () => {
       if (this.claimQueue.get(workspaceId) === tail) this.claimQueue.delete(workspaceId);
-    });
+    };
+    void tail.then(settled, settled);
     return next;
   }
 
